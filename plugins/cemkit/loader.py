@@ -1,0 +1,214 @@
+"""Find the content files of a project, read them safely and validate them into models.
+
+Every problem becomes a `Diagnostic` at the line and column of the value at fault; nothing is
+raised for bad content, so one run reports everything at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from cemkit.errors import Diagnostic, display_path
+from cemkit.models import CaseStudy, ContentFile
+from cemkit.yamlsource import MappingNode, Node, ScalarNode, locate, read_yaml_file, to_data
+
+CONTENT_DIRS: tuple[str, ...] = ("cases", "playbooks")
+"""Folders of a project that hold content, relative to its root."""
+YAML_SUFFIXES = (".yaml", ".yml")
+
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(ContentFile)
+
+
+@dataclass
+class ContentDocument:
+    """One valid content file: its model and the node tree that locates its values."""
+
+    path: str
+    """Path shown in messages: relative to the project root, with forward slashes."""
+    model: BaseModel
+    root: Node
+
+    def position(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        """Line and column of the value at `loc` (a tuple of keys and indexes)."""
+        node = locate(self.root, tuple(loc), key=key)
+        return node.line, node.col
+
+    def diagnostic(self, loc: Sequence[str | int], code: str, message: str, **kwargs: Any) -> Diagnostic:
+        """A diagnostic about the value at `loc` in this file."""
+        line, col = self.position(loc)
+        return Diagnostic(self.path, line, col, code, message, **kwargs)
+
+
+@dataclass
+class LoadResult:
+    """The valid documents of a project and every problem found while loading."""
+
+    documents: list[ContentDocument] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def find_content_files(root: Path, dirs: Iterable[str] = CONTENT_DIRS) -> tuple[list[Path], list[Diagnostic]]:
+    """Every YAML file under the content folders of `root`, sorted; symlinks are refused."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for name in dirs:
+        top = root / name
+        if top.is_symlink():
+            problems.append(_symlink_problem(top, root))
+            continue
+        if not top.is_dir():
+            continue
+        for folder, subdirs, filenames in os.walk(top):
+            base = Path(folder)
+            for sub in list(subdirs):
+                if (base / sub).is_symlink():
+                    problems.append(_symlink_problem(base / sub, root))
+                    subdirs.remove(sub)
+            subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+            for filename in sorted(filenames):
+                path = base / filename
+                if not filename.endswith(YAML_SUFFIXES) or filename.startswith("."):
+                    continue
+                if path.is_symlink():
+                    problems.append(_symlink_problem(path, root))
+                    continue
+                files.append(path)
+    return sorted(files), problems
+
+
+def load_files(paths: Iterable[Path], root: Path) -> LoadResult:
+    """Read and validate the given content files; `root` is the project root used in messages."""
+    result = LoadResult()
+    for path in paths:
+        shown = display_path(path, root)
+        if _passes_through_symlink(path, root):
+            result.diagnostics.append(_symlink_problem(path, root))
+            continue
+        document, problems = load_document(path, shown, root)
+        result.diagnostics.extend(problems)
+        if document is not None:
+            result.documents.append(document)
+    return result
+
+
+def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument | None, list[Diagnostic]]:
+    """Read one file; return its document if it is valid, and its problems."""
+    parsed = read_yaml_file(str(path), shown)
+    if parsed.diagnostics:
+        return None, parsed.diagnostics
+    node = parsed.root
+    if not isinstance(node, MappingNode):
+        line, col = (node.line, node.col) if node is not None else (1, 1)
+        message = "the file must be a mapping of fields (`kind: ...`, `id: ...`), not a list or a single value"
+        return None, [Diagnostic(shown, line, col, "not-a-mapping", message)]
+    try:
+        model = _ADAPTER.validate_python(to_data(node))
+    except ValidationError as exc:
+        return None, [_schema_problem(error, node, shown) for error in exc.errors(include_url=False)]
+    document = ContentDocument(shown, model, node)
+    problems = _check_figures(document, path.parent, root) if isinstance(model, CaseStudy) else []
+    return (None if problems else document), problems
+
+
+def _schema_problem(error: Any, root: Node, path: str) -> Diagnostic:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    kind: str = error["type"]
+    context: dict[str, Any] = error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        node = locate(root, loc, key=True)
+        name = str(loc[-1])
+        message = f"unknown field '{name}'{_suggestion(name)}"
+    elif kind == "missing":
+        node = locate(root, loc)
+        message = f"missing required field '{loc[-1]}'"
+    elif kind == "rich_text":
+        node = locate(root, (*loc, context.get("lang", "")))
+        message = error["msg"]
+        if isinstance(node, ScalarNode) and isinstance(context.get("offset"), int):
+            line, col = node.position_at(context["offset"])
+            return Diagnostic(path, line, col, "rich-text", message)
+    elif kind == "union_tag_invalid":
+        node = locate(root, ("kind",))
+        message = f"unknown kind {context.get('tag')!r}; expected one of {context.get('expected_tags')}"
+    elif kind == "union_tag_not_found":
+        node = root
+        message = "missing required field 'kind' (case, playbook, roles, glossary or a reference list)"
+    else:
+        node = locate(root, loc)
+        message = _field_message(loc, error["msg"])
+    return Diagnostic(path, node.line, node.col, kind.replace("_", "-"), message)
+
+
+def _field_message(loc: tuple[str | int, ...], message: str) -> str:
+    message = message.removeprefix("Value error, ")
+    names = [str(step) for step in loc if isinstance(step, str) and step in _field_names()]
+    where = f"'{names[-1]}': " if names else ""
+    return f"{where}{message[:1].lower()}{message[1:]}"
+
+
+def _suggestion(name: str) -> str:
+    close = difflib.get_close_matches(name, sorted(_field_names()), n=1, cutoff=0.75)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
+@cache
+def _field_names() -> frozenset[str]:
+    names: set[str] = set()
+    schema = _ADAPTER.json_schema()
+    for definition in [schema, *schema.get("$defs", {}).values()]:
+        names.update(definition.get("properties", {}))
+    return frozenset(names)
+
+
+def _check_figures(document: ContentDocument, folder: Path, root: Path) -> list[Diagnostic]:
+    assert isinstance(document.model, CaseStudy)
+    problems: list[Diagnostic] = []
+    for index, figure in enumerate(document.model.figures):
+        reason = image_path_problem(figure.src, folder, root)
+        if reason:
+            problems.append(document.diagnostic(("figures", index, "src"), "image-path", reason))
+    return problems
+
+
+def image_path_problem(src: str, folder: Path, root: Path) -> str | None:
+    """Why the image path `src` (relative to `folder`) may not be published, or `None` if it may."""
+    if "\\" in src:
+        return "use forward slashes in image paths"
+    if ":" in src.split("/", 1)[0] or src.startswith("//"):
+        return "images must be files in the project, not URLs"
+    if src.startswith("/"):
+        return "image paths must be relative to the YAML file, not absolute"
+    if ".." in src.split("/"):
+        return "image paths must not leave the project ('..')"
+    target = folder / src
+    if not target.is_file():
+        return f"image file '{src}' not found next to this file"
+    if _passes_through_symlink(target, root):
+        return "image paths must not be or pass through a symbolic link"
+    return None
+
+
+def _passes_through_symlink(path: Path, root: Path) -> bool:
+    try:
+        relative = path.absolute().relative_to(root.absolute())
+    except ValueError:
+        return path.is_symlink()
+    current = root.absolute()
+    for part in relative.parts:
+        current = current / part
+        if current.is_symlink():
+            return True
+    return False
+
+
+def _symlink_problem(path: Path, root: Path) -> Diagnostic:
+    message = "symbolic links are not published; replace the link with the file itself"
+    return Diagnostic(display_path(path, root), 1, 1, "symlink", message)

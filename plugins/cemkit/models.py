@@ -1,0 +1,380 @@
+"""The content model: what a case study, a stage playbook and the reference lists may contain.
+
+The models are the single source of truth: the loader validates YAML against them and the JSON
+Schema that editors' tools use (`cemkit schema`) is exported from them. They do no I/O.
+
+Text that readers see is localised: either a plain string, shown in every language, or a
+mapping `{en: ..., ko: ...}`. Fields typed `RichText` hold restricted Markdown (no raw HTML);
+all other text is plain and is escaped when rendered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, TypeAlias
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
+from pydantic_core import PydanticCustomError
+
+from cemkit.richtext import check_markdown
+
+LANGUAGES: tuple[str, ...] = ("en", "ko")
+"""Languages the site is written in, the first being the default."""
+
+_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=_ID_PATTERN,
+        min_length=1,
+        max_length=64,
+        description="Stable identifier: lower-case letters, digits and single hyphens. Never reuse or rename one.",
+    ),
+]
+Ref = Annotated[str, Field(pattern=_ID_PATTERN, max_length=64, description="The `id` of another item.")]
+NonEmptyStr = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, str_strip_whitespace=True)
+
+
+class LocalizedText(_Model):
+    """Text given per language; at least one language is required."""
+
+    en: NonEmptyStr | None = Field(default=None, description="English.")
+    ko: NonEmptyStr | None = Field(default=None, description="Korean (합니다체).")
+
+    @model_validator(mode="after")
+    def _at_least_one(self) -> LocalizedText:
+        if self.en is None and self.ko is None:
+            msg = "give the text in at least one language (en or ko)"
+            raise ValueError(msg)
+        return self
+
+    def get(self, lang: str) -> str:
+        """The text in `lang`, falling back to the other language when it is missing."""
+        value = self.en if lang == "en" else self.ko
+        return value or self.en or self.ko or ""
+
+    def missing_languages(self) -> list[str]:
+        """Languages this text is not given in."""
+        return [lang for lang in LANGUAGES if getattr(self, lang) is None]
+
+
+def _to_localized(value: object) -> object:
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            raise PydanticCustomError("text_empty", "text must not be empty")
+        return {"en": text, "ko": text}
+    if isinstance(value, dict):
+        return value
+    raise PydanticCustomError("text_type", "expected text, or a mapping {en: ..., ko: ...}")
+
+
+def _check_rich(value: LocalizedText) -> LocalizedText:
+    for lang in LANGUAGES:
+        text = getattr(value, lang)
+        if text is None:
+            continue
+        try:
+            check_markdown(text)
+        except PydanticCustomError as exc:
+            context = dict(exc.context or {})
+            context["lang"] = lang
+            raise PydanticCustomError(exc.type, exc.message_template, context) from None
+    return value
+
+
+_TEXT_INPUT = Annotated[str, Field(min_length=1)] | LocalizedText
+
+Text: TypeAlias = Annotated[
+    LocalizedText,
+    BeforeValidator(_to_localized, json_schema_input_type=_TEXT_INPUT),
+    Field(description="Plain text: a string for every language, or {en: ..., ko: ...}."),
+]
+RichText: TypeAlias = Annotated[
+    LocalizedText,
+    BeforeValidator(_to_localized, json_schema_input_type=_TEXT_INPUT),
+    AfterValidator(_check_rich),
+    Field(
+        description=(
+            "Markdown text (no raw HTML): a string or {en: ..., ko: ...}. "
+            "Link a glossary term with [[term-id]] or [[term-id|shown text]]."
+        ),
+        json_schema_extra={"x-cem-format": "markdown"},
+    ),
+]
+
+
+def _check_date(value: str) -> str:
+    if not _DATE_PATTERN.fullmatch(value):
+        msg = "write the date as YYYY-MM-DD, in quotes"
+        raise ValueError(msg)
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError as exc:
+        msg = f"not a real date: {exc}"
+        raise ValueError(msg) from exc
+    return value
+
+
+IsoDate = Annotated[str, AfterValidator(_check_date), Field(description="A date as 'YYYY-MM-DD'.")]
+Part = Literal["responsible", "accountable", "consulted", "informed"]
+
+
+class Source(_Model):
+    """A publication a reader can check."""
+
+    id: Id
+    author: NonEmptyStr = Field(description="Author(s) or publishing organisation.")
+    title: NonEmptyStr = Field(description="Title as published, in its own language.")
+    publisher: NonEmptyStr | None = Field(default=None, description="Publisher, journal or website.")
+    year: int = Field(ge=1800, le=2100, description="Year of publication.")
+    locator: NonEmptyStr | None = Field(default=None, description="Chapter, page or section, e.g. 'ch. 3, pp. 45-52'.")
+    url: Annotated[str, Field(pattern=r"^https?://\S+$")] | None = Field(default=None, description="Where to read it.")
+    note: Text | None = Field(default=None, description="What this source supports, or doubts about it.")
+
+
+class Figure(_Model):
+    """An image from the project, shown with its alternative text."""
+
+    src: NonEmptyStr = Field(description="Path of the image inside the project, relative to the YAML file.")
+    alt: Text = Field(description="What the image shows, for readers who cannot see it.")
+    caption: Text | None = None
+    credit: NonEmptyStr | None = Field(default=None, description="Who made the image and under which licence.")
+
+
+class StageNote(_Model):
+    """What a case teaches about one stage."""
+
+    stage: Ref = Field(description="The `id` of a playbook.")
+    lesson: RichText
+
+
+class LayerNote(_Model):
+    """What a case shows about one layer of the customer's experiential world."""
+
+    layer: Ref = Field(description="The `id` of an experience layer.")
+    note: RichText
+
+
+class Touchpoint(_Model):
+    """A place where customer and company meet."""
+
+    id: Id
+    name: Text
+    journey_stage: Ref = Field(description="The `id` of a journey stage.")
+    interface_type: Ref = Field(description="The `id` of an interface type.")
+    note: Text | None = None
+
+
+class Platform(_Model):
+    """The experiential platform, as far as the sources describe it."""
+
+    positioning: Text | None = None
+    value_promise: Text | None = Field(default=None, description="The experiential value promise (EVP).")
+    implementation_theme: Text | None = None
+
+
+class Outcome(_Model):
+    """A result of the case, attributed to the source that reports it."""
+
+    text: Text
+    source: Ref = Field(description="The `id` of an entry in this case's `sources`.")
+
+
+class WorksheetExample(_Model):
+    """A stage worksheet filled in from the case."""
+
+    stage: Ref
+    values: dict[Ref, Text] = Field(description="Worksheet field `id` -> the value taken from the case.")
+
+
+class CaseStudy(_Model):
+    """A case study: what a company did and what it teaches about CEM."""
+
+    kind: Literal["case"]
+    id: Id
+    title: Text
+    company: Text
+    industry: Ref = Field(description="The `id` of an industry.")
+    country: Text
+    period: NonEmptyStr = Field(description="When the case happened, e.g. '1999-2003' or 'early 2000s'.")
+    summary: RichText
+    stages: list[StageNote] = Field(min_length=1)
+    layers: list[LayerNote] = []
+    touchpoints: list[Touchpoint] = []
+    platform: Platform | None = None
+    brand_experience: RichText | None = None
+    customer_interface: RichText | None = None
+    outcomes: list[Outcome] = []
+    lessons: list[RichText] = Field(min_length=1)
+    roles: list[Ref] = Field(default=[], description="`id`s of the roles involved.")
+    related: list[Ref] = Field(default=[], description="`id`s of related cases.")
+    figures: list[Figure] = []
+    worksheet_example: WorksheetExample | None = None
+    sources: list[Source] = Field(min_length=1)
+    reviewed: IsoDate = Field(description="When an editor last checked the case against its sources.")
+    draft: StrictBool = Field(default=False, description="Drafts are validated but not published.")
+
+
+class RoleAssignment(_Model):
+    """A role's part in a step."""
+
+    role: Ref = Field(description="The `id` of a role.")
+    part: Part = Field(description="responsible, accountable, consulted or informed.")
+    does: Text = Field(description="What this role does in the step.")
+
+
+class ChecklistItem(_Model):
+    """One observable action a trainee can tick."""
+
+    id: Id
+    text: Text
+
+
+class Step(_Model):
+    """One step of a playbook."""
+
+    id: Id
+    title: Text
+    how: RichText = Field(description="What to do and how.")
+    methods: list[Text] = []
+    time: Text | None = Field(default=None, description="A typical duration, e.g. '2-4 weeks'.")
+    roles: list[RoleAssignment] = Field(min_length=1)
+    checklist: list[ChecklistItem] = Field(min_length=1)
+
+
+class KeyQuestion(_Model):
+    """A question the team must be able to answer."""
+
+    id: Id
+    text: Text
+    hint: Text | None = None
+
+
+class Deliverable(_Model):
+    """Something the stage produces."""
+
+    id: Id
+    name: Text
+    description: Text | None = None
+
+
+class Measure(_Model):
+    """A way to tell whether the stage works."""
+
+    id: Id
+    name: Text
+    description: Text
+
+
+class WorksheetField(_Model):
+    """One field of a stage worksheet."""
+
+    id: Id
+    label: Text
+    prompt: Text = Field(description="The question the team answers in this field.")
+    example: Text = Field(description="A short example answer.")
+
+
+class Worksheet(_Model):
+    """The template a team fills in for a stage."""
+
+    title: Text
+    fields: list[WorksheetField] = Field(min_length=1)
+
+
+class Playbook(_Model):
+    """How to carry out one CEM stage or cross-cutting topic."""
+
+    kind: Literal["playbook"]
+    id: Id
+    order: int = Field(ge=1, le=99, description="Position in the sequence of stages and topics.")
+    type: Literal["stage", "cross-cutting"]
+    title: Text
+    short_title: Text | None = None
+    summary: RichText
+    purpose: RichText
+    when_to_use: RichText
+    inputs: list[Text] = Field(min_length=1)
+    deliverables: list[Deliverable] = Field(min_length=1)
+    done_when: list[Text] = Field(min_length=1)
+    steps: list[Step] = Field(min_length=1)
+    key_questions: list[KeyQuestion] = []
+    pitfalls: list[RichText] = []
+    measures: list[Measure] = []
+    worksheet: Worksheet | None = None
+    sources: list[Source] = Field(min_length=1)
+
+
+class Role(_Model):
+    """An organisational role with tasks across the stages."""
+
+    id: Id
+    name: Text
+    description: RichText
+
+
+class Synonyms(_Model):
+    """Other words readers use for a term, per language."""
+
+    en: list[NonEmptyStr] = []
+    ko: list[NonEmptyStr] = []
+
+
+class Term(_Model):
+    """A glossary term."""
+
+    id: Id
+    term: Text
+    abbreviation: NonEmptyStr | None = None
+    synonyms: Synonyms | None = None
+    definition: RichText
+    see_also: list[Ref] = Field(default=[], description="`id`s of related terms.")
+
+
+class ReferenceItem(_Model):
+    """An entry of a reference list (a journey stage, an interface type, an industry ...)."""
+
+    id: Id
+    name: Text
+    description: RichText | None = None
+
+
+class RolesFile(_Model):
+    """The organisational roles."""
+
+    kind: Literal["roles"]
+    roles: list[Role] = Field(min_length=1)
+
+
+class GlossaryFile(_Model):
+    """The glossary."""
+
+    kind: Literal["glossary"]
+    terms: list[Term] = Field(min_length=1)
+
+
+ReferenceKind = Literal["journey-stages", "interface-types", "experience-layers", "information-kinds", "industries"]
+
+
+class ReferenceFile(_Model):
+    """An ordered reference list; the order is the order shown to readers."""
+
+    kind: ReferenceKind
+    title: Text
+    items: list[ReferenceItem] = Field(min_length=1)
+    sources: list[Source] = []
+
+
+ContentFile: TypeAlias = Annotated[
+    CaseStudy | Playbook | RolesFile | GlossaryFile | ReferenceFile,
+    Field(discriminator="kind"),
+]
+"""Any content file, told apart by its `kind`."""
