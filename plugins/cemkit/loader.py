@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,13 +19,14 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cemkit.errors import Diagnostic, display_path
 from cemkit.models import CaseStudy, ContentFile
-from cemkit.yamlsource import MappingNode, Node, ScalarNode, locate, read_yaml_file, to_data
+from cemkit.yamlsource import MappingNode, Node, ScalarNode, SequenceNode, locate, read_yaml_file, to_data
 
 CONTENT_DIRS: tuple[str, ...] = ("cases", "playbooks")
 """Folders of a project that hold content, relative to its root."""
 YAML_SUFFIXES = (".yaml", ".yml")
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(ContentFile)
+_PLACEHOLDER = re.compile(r"todo\b", re.IGNORECASE)
 
 
 @dataclass
@@ -109,13 +111,28 @@ def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument |
         line, col = (node.line, node.col) if node is not None else (1, 1)
         message = "the file must be a mapping of fields (`kind: ...`, `id: ...`), not a list or a single value"
         return None, [Diagnostic(shown, line, col, "not-a-mapping", message)]
+    placeholders = list(_placeholders(node, shown))
     try:
         model = _ADAPTER.validate_python(to_data(node))
     except ValidationError as exc:
-        return None, [_schema_problem(error, node, shown) for error in exc.errors(include_url=False)]
+        return None, placeholders + [_schema_problem(error, node, shown) for error in exc.errors(include_url=False)]
+    if placeholders:
+        return None, placeholders
     document = ContentDocument(shown, model, node)
     problems = _check_figures(document, path.parent, root) if isinstance(model, CaseStudy) else []
     return (None if problems else document), problems
+
+
+def _placeholders(node: Node, path: str) -> Iterator[Diagnostic]:
+    if isinstance(node, ScalarNode):
+        if isinstance(node.value, str) and _PLACEHOLDER.match(node.value):
+            yield Diagnostic(path, node.line, node.col, "placeholder", "fill in this TODO placeholder (or delete the field)")
+    elif isinstance(node, MappingNode):
+        for _, value in node.entries.values():
+            yield from _placeholders(value, path)
+    elif isinstance(node, SequenceNode):
+        for item in node.items:
+            yield from _placeholders(item, path)
 
 
 def _schema_problem(error: Any, root: Node, path: str) -> Diagnostic:

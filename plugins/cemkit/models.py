@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Annotated, Literal, TypeAlias
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
@@ -22,19 +23,19 @@ from cemkit.richtext import check_markdown
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 """Languages the site is written in, the first being the default."""
 
-_ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 Id = Annotated[
     str,
     Field(
-        pattern=_ID_PATTERN,
+        pattern=ID_PATTERN,
         min_length=1,
         max_length=64,
         description="Stable identifier: lower-case letters, digits and single hyphens. Never reuse or rename one.",
     ),
 ]
-Ref = Annotated[str, Field(pattern=_ID_PATTERN, max_length=64, description="The `id` of another item.")]
+Ref = Annotated[str, Field(pattern=ID_PATTERN, max_length=64, description="The `id` of another item.")]
 NonEmptyStr = Annotated[str, Field(min_length=1)]
 
 
@@ -65,6 +66,10 @@ class LocalizedText(_Model):
         return [lang for lang in LANGUAGES if getattr(self, lang) is None]
 
 
+class RichLocalizedText(LocalizedText):
+    """Localised Markdown text (restricted: no raw HTML, no images, safe links only)."""
+
+
 def _to_localized(value: object) -> object:
     if isinstance(value, str):
         text = value.strip()
@@ -76,7 +81,7 @@ def _to_localized(value: object) -> object:
     raise PydanticCustomError("text_type", "expected text, or a mapping {en: ..., ko: ...}")
 
 
-def _check_rich(value: LocalizedText) -> LocalizedText:
+def _check_rich(value: RichLocalizedText) -> RichLocalizedText:
     for lang in LANGUAGES:
         text = getattr(value, lang)
         if text is None:
@@ -98,7 +103,7 @@ Text: TypeAlias = Annotated[
     Field(description="Plain text: a string for every language, or {en: ..., ko: ...}."),
 ]
 RichText: TypeAlias = Annotated[
-    LocalizedText,
+    RichLocalizedText,
     BeforeValidator(_to_localized, json_schema_input_type=_TEXT_INPUT),
     AfterValidator(_check_rich),
     Field(
@@ -371,6 +376,21 @@ class ReferenceFile(_Model):
     title: Text
     items: list[ReferenceItem] = Field(min_length=1)
     sources: list[Source] = []
+
+
+def iter_texts(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], LocalizedText]]:
+    """Every localised text inside a model, with its location (keys and indexes) from the model's root."""
+    if isinstance(value, LocalizedText):
+        yield loc, value
+    elif isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from iter_texts(getattr(value, name), (*loc, name))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from iter_texts(item, (*loc, index))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from iter_texts(item, (*loc, key))
 
 
 ContentFile: TypeAlias = Annotated[

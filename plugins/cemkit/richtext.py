@@ -114,13 +114,22 @@ def sanitize_html(html: str) -> str:
     )
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()+\-.!])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!])")
+_BLOCK_START = re.compile(r"^(?:[#+-]|\d+(?=[.)]))")
 
 
 def escape_markdown(text: str) -> str:
-    """Escape plain text for use inside Markdown: HTML is escaped and Markdown syntax neutralised."""
+    """Escape plain text for use inline in Markdown: HTML is escaped and Markdown syntax neutralised.
+
+    Line breaks become spaces, so the text can never start a new block.
+    """
     flat = " ".join(text.split())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", escape(flat, quote=True))
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", escape(flat, quote=True))
+    start = _BLOCK_START.match(escaped)
+    if start:
+        end = start.end()
+        escaped = f"{escaped[:end]}\\{escaped[end:]}" if escaped[:1].isdigit() else f"\\{escaped}"
+    return escaped
 
 
 def escape_table_cell(text: str) -> str:

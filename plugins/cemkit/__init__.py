@@ -1,0 +1,28 @@
+"""cemkit: Customer Experience Management knowledge and playbooks, from YAML to a validated site.
+
+A tour of the public surface:
+
+- Building: `build_site` runs load -> link -> render for a project folder; `load_project` stops
+  after linking. Both return a `BuildResult` with the `KnowledgeBase` and every `Diagnostic`.
+- Problems: a `Diagnostic` is one `path:line:col: message`; `ContentInvalid` carries a sorted
+  list of them; `CemkitError` is the base of every error raised.
+- Content: the models (`CaseStudy`, `Playbook`, ...) live in `cemkit.models`; the MkDocs adapter
+  is `cemkit.plugin.CemkitPlugin`, registered as the `cem` plugin.
+"""
+
+from __future__ import annotations
+
+from cemkit.errors import CemkitError, ContentInvalid, Diagnostic, Severity
+from cemkit.knowledge import KnowledgeBase
+from cemkit.pipeline import BuildResult, build_site, load_project
+
+__all__ = [
+    "BuildResult",
+    "CemkitError",
+    "ContentInvalid",
+    "Diagnostic",
+    "KnowledgeBase",
+    "Severity",
+    "build_site",
+    "load_project",
+]

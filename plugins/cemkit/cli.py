@@ -1,0 +1,151 @@
+"""The `cemkit` command: validate content, export schemas, scaffold cases, export the site.
+
+Each subcommand is a function returning an exit code: 0 ok, 1 invalid content, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cemkit.errors import CemkitError, Diagnostic, Severity, display_path
+from cemkit.export import export_site
+from cemkit.loader import CONTENT_DIRS, YAML_SUFFIXES, find_content_files
+from cemkit.pipeline import load_project
+from cemkit.scaffold import new_case
+from cemkit.schema import SCHEMAS, schema_text, stale_schemas, write_schemas
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def get_parser() -> argparse.ArgumentParser:
+    """The argument parser of the `cemkit` command."""
+    parser = argparse.ArgumentParser(prog="cemkit", description="CEM knowledge and playbooks: check and build content.")
+    parser.add_argument("--root", type=Path, default=Path(), help="project folder (default: the current folder)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check content files; print path:line:col: message per problem")
+    validate.add_argument("paths", nargs="*", type=Path, help="files or folders to report on (default: all content)")
+    validate.add_argument(
+        "--format",
+        choices=("text", "github"),
+        default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
+        help="'github' adds ::error annotations (default inside GitHub Actions)",
+    )
+
+    schema = commands.add_parser("schema", help="print or write the JSON Schemas of the content files")
+    schema.add_argument("name", nargs="?", choices=sorted(SCHEMAS), default="content", help="which schema to print")
+    group = schema.add_mutually_exclusive_group()
+    group.add_argument("--write", type=Path, metavar="DIR", help="write every schema into DIR")
+    group.add_argument("--check", type=Path, metavar="DIR", help="exit 1 if the schemas in DIR are out of date")
+
+    new = commands.add_parser("new", help="create a content file from a scaffold")
+    new.add_argument("what", choices=("case",), help="what to create")
+    new.add_argument("slug", help="the new id, e.g. carnegie-hall")
+
+    export = commands.add_parser("export", help="write the generated pages as a plain MkDocs project")
+    export.add_argument("dest", type=Path, help="folder to write (empty, new, or an earlier export)")
+    export.add_argument("--config", type=Path, help="the site's mkdocs.yml (default: ROOT/mkdocs.yml)")
+    return parser
+
+
+def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "text") -> int:
+    """Check the content of the project at `root`; report the problems in `paths` (all when empty)."""
+    files, problems = find_content_files(root)
+    chosen = _expand(paths)
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        print(f"cemkit: error: {path}: no such file or folder", file=sys.stderr)
+    if missing:
+        return EXIT_USAGE
+    result = load_project(root, paths=sorted({*files, *chosen}))
+    diagnostics = [*problems, *result.diagnostics]
+    if chosen:
+        shown = {display_path(path, root) for path in chosen}
+        diagnostics = [d for d in diagnostics if d.path in shown]
+    _report(diagnostics, output_format)
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    checked = len(chosen) if chosen else len(files)
+    if errors:
+        files_with_errors = len({d.path for d in errors})
+        print(f"cemkit: {len(errors)} error(s) in {files_with_errors} file(s)", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"cemkit: {checked} file(s) OK", file=sys.stderr)
+    return EXIT_OK
+
+
+def schema(name: str, *, write: Path | None = None, check: Path | None = None) -> int:
+    """Print one schema, write them all, or check that the written ones are current."""
+    if write is not None:
+        for path in write_schemas(write):
+            print(f"wrote {path}", file=sys.stderr)
+        return EXIT_OK
+    if check is not None:
+        stale = stale_schemas(check)
+        for name_ in stale:
+            print(f"{check}/{name_}.schema.json: out of date; run `cemkit schema --write {check}`", file=sys.stderr)
+        return EXIT_INVALID if stale else EXIT_OK
+    sys.stdout.write(schema_text(name))
+    return EXIT_OK
+
+
+def new(root: Path, what: str, slug: str) -> int:
+    """Create a new content file from its scaffold."""
+    path = new_case(root, slug)
+    print(f"created {path}: fill in every TODO, then run `cemkit validate {path}`", file=sys.stderr)
+    return EXIT_OK
+
+
+def export(root: Path, dest: Path, *, config: Path | None = None) -> int:
+    """Export the generated site into `dest`."""
+    result = export_site(root, dest, config_file=config)
+    _report(result.diagnostics, "text")
+    if result.errors:
+        print(f"cemkit: {len(result.errors)} error(s); nothing exported", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"cemkit: exported to {dest} (build it with `mkdocs build -f {dest / 'mkdocs.yml'}`)", file=sys.stderr)
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; the only place that turns errors into messages and exit codes."""
+    args = get_parser().parse_args(argv)
+    root: Path = args.root
+    if not root.is_dir():
+        print(f"cemkit: error: {root}: not a folder", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        if args.command == "validate":
+            return validate(root, args.paths, output_format=args.format)
+        if args.command == "schema":
+            return schema(args.name, write=args.write, check=args.check)
+        if args.command == "new":
+            return new(root, args.what, args.slug)
+        return export(root, args.dest, config=args.config)
+    except CemkitError as exc:
+        print(f"cemkit: error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except OSError as exc:
+        print(f"cemkit: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        return EXIT_INVALID
+
+
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found, _ = find_content_files(path, ("",))
+            files += found
+        elif path.exists():
+            files.append(path)
+    return files
+
+
+def _report(diagnostics: Sequence[Diagnostic], output_format: str) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic)
+        if output_format == "github":
+            print(diagnostic.github_annotation())

@@ -1,0 +1,274 @@
+"""Resolve every reference between content files and build the knowledge base's indexes.
+
+An unknown reference is reported at the line that makes it; ids must be unique across files.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cemkit.errors import Diagnostic
+from cemkit.knowledge import Backlink, Indexes, KnowledgeBase, RoleTask
+from cemkit.loader import ContentDocument
+from cemkit.models import (
+    CaseStudy,
+    GlossaryFile,
+    LocalizedText,
+    Playbook,
+    ReferenceFile,
+    RichLocalizedText,
+    Role,
+    RolesFile,
+    Term,
+    iter_texts,
+)
+from cemkit.richtext import find_refs
+from cemkit.yamlsource import ScalarNode, locate
+
+Loc = tuple[str | int, ...]
+
+_REF_NOUNS = {"term": "glossary term", "case": "case", "stage": "playbook", "role": "role"}
+
+
+@dataclass
+class _Registry:
+    """Every id defined, with where it was first defined."""
+
+    where: dict[tuple[str, str], tuple[ContentDocument, Loc]] = field(default_factory=dict)
+
+    def add(self, kind: str, item_id: str, document: ContentDocument, loc: Loc, problems: list[Diagnostic]) -> bool:
+        key = (kind, item_id)
+        if key in self.where:
+            first_doc, first_loc = self.where[key]
+            line, _ = first_doc.position(first_loc)
+            message = f"duplicate {kind} id '{item_id}' (first defined in {first_doc.path}:{line}); choose another id"
+            problems.append(document.diagnostic(loc, "duplicate-id", message))
+            return False
+        self.where[key] = (document, loc)
+        return True
+
+    def ids(self, kind: str) -> list[str]:
+        return [item_id for (k, item_id) in self.where if k == kind]
+
+
+class RefLinker:
+    """Checks references between documents and builds a `KnowledgeBase`."""
+
+    def __init__(self, documents: Sequence[ContentDocument]) -> None:
+        self.documents = list(documents)
+        self.problems: list[Diagnostic] = []
+        self._registry = _Registry()
+        self._cases: dict[str, tuple[CaseStudy, ContentDocument]] = {}
+        self._playbooks: dict[str, tuple[Playbook, ContentDocument]] = {}
+        self._roles: dict[str, Role] = {}
+        self._terms: dict[str, Term] = {}
+        self._references: dict[str, ReferenceFile] = {}
+        self._sources: dict[tuple[str, str], str] = {}
+        self._backlinks: dict[str, list[Backlink]] = defaultdict(list)
+
+    def link(self) -> KnowledgeBase | None:
+        """Check every reference; return the knowledge base, or `None` if there were errors."""
+        for document in self.documents:
+            self._register(document)
+        for document in self.documents:
+            self._check_document(document)
+        if self.problems:
+            return None
+        return self._build()
+
+    def _register(self, document: ContentDocument) -> None:
+        model = document.model
+        add = self._registry.add
+        if isinstance(model, CaseStudy):
+            if add("case", model.id, document, ("id",), self.problems):
+                self._cases[model.id] = (model, document)
+                self._sources[("case", model.id)] = document.path
+        elif isinstance(model, Playbook):
+            if add("stage", model.id, document, ("id",), self.problems):
+                self._playbooks[model.id] = (model, document)
+                self._sources[("stage", model.id)] = document.path
+        elif isinstance(model, RolesFile):
+            for index, role in enumerate(model.roles):
+                if add("role", role.id, document, ("roles", index, "id"), self.problems):
+                    self._roles[role.id] = role
+                    self._sources[("role", role.id)] = document.path
+        elif isinstance(model, GlossaryFile):
+            for index, term in enumerate(model.terms):
+                if add("term", term.id, document, ("terms", index, "id"), self.problems):
+                    self._terms[term.id] = term
+                    self._sources[("term", term.id)] = document.path
+        elif isinstance(model, ReferenceFile):
+            if add("reference-list", model.kind, document, ("kind",), self.problems):
+                self._references[model.kind] = model
+                for index, item in enumerate(model.items):
+                    add(model.kind, item.id, document, ("items", index, "id"), self.problems)
+
+    def _check_document(self, document: ContentDocument) -> None:
+        model = document.model
+        if isinstance(model, CaseStudy):
+            self._check_case(model, document)
+        elif isinstance(model, Playbook):
+            self._check_playbook(model, document)
+        elif isinstance(model, GlossaryFile):
+            for index, term in enumerate(model.terms):
+                self._check_refs(document, [(("terms", index, "see_also", n), "term", ref) for n, ref in enumerate(term.see_also)])
+        for loc, text in iter_texts(model):
+            if isinstance(text, RichLocalizedText):
+                self._check_text_refs(document, loc, text)
+
+    def _check_case(self, case: CaseStudy, document: ContentDocument) -> None:
+        refs: list[tuple[Loc, str, str]] = [(("industry",), "industries", case.industry)]
+        refs += [(("stages", i, "stage"), "stage", note.stage) for i, note in enumerate(case.stages)]
+        refs += [(("layers", i, "layer"), "experience-layers", note.layer) for i, note in enumerate(case.layers)]
+        for i, touchpoint in enumerate(case.touchpoints):
+            refs.append((("touchpoints", i, "journey_stage"), "journey-stages", touchpoint.journey_stage))
+            refs.append((("touchpoints", i, "interface_type"), "interface-types", touchpoint.interface_type))
+        refs += [(("roles", i), "role", role) for i, role in enumerate(case.roles)]
+        refs += [(("related", i), "case", other) for i, other in enumerate(case.related)]
+        self._check_refs(document, refs)
+        self._check_unique(document, "touchpoint", [(("touchpoints", i, "id"), t.id) for i, t in enumerate(case.touchpoints)])
+        self._check_unique(document, "source", [(("sources", i, "id"), s.id) for i, s in enumerate(case.sources)])
+        self._check_unique(document, "stage note", [(("stages", i, "stage"), n.stage) for i, n in enumerate(case.stages)])
+        source_ids = {source.id for source in case.sources}
+        for i, outcome in enumerate(case.outcomes):
+            if outcome.source not in source_ids:
+                known = ", ".join(sorted(source_ids))
+                message = f"outcome cites unknown source '{outcome.source}' (this case's sources: {known})"
+                self.problems.append(document.diagnostic(("outcomes", i, "source"), "unknown-ref", message))
+        for i, other in enumerate(case.related):
+            if other == case.id:
+                self.problems.append(document.diagnostic(("related", i), "self-ref", "a case cannot be related to itself"))
+        self._check_worksheet_example(case, document)
+
+    def _check_worksheet_example(self, case: CaseStudy, document: ContentDocument) -> None:
+        example = case.worksheet_example
+        if example is None:
+            return
+        self._check_refs(document, [(("worksheet_example", "stage"), "stage", example.stage)])
+        found = self._playbooks.get(example.stage)
+        if found is None:
+            return
+        worksheet = found[0].worksheet
+        field_ids = [f.id for f in worksheet.fields] if worksheet else []
+        for key in example.values:
+            if key not in field_ids:
+                listed = ", ".join(field_ids) or "none: that playbook has no worksheet"
+                message = f"unknown worksheet field '{key}' (fields of '{example.stage}': {listed})"
+                loc: Loc = ("worksheet_example", "values", key)
+                line, col = document.position(loc, key=True)
+                self.problems.append(Diagnostic(document.path, line, col, "unknown-ref", message))
+
+    def _check_playbook(self, playbook: Playbook, document: ContentDocument) -> None:
+        refs: list[tuple[Loc, str, str]] = []
+        items: list[tuple[Loc, str]] = []
+        for s, step in enumerate(playbook.steps):
+            refs += [(("steps", s, "roles", r, "role"), "role", a.role) for r, a in enumerate(step.roles)]
+            items += [(("steps", s, "checklist", c, "id"), item.id) for c, item in enumerate(step.checklist)]
+        self._check_refs(document, refs)
+        self._check_unique(document, "step", [(("steps", i, "id"), step.id) for i, step in enumerate(playbook.steps)])
+        self._check_unique(document, "checklist item", items)
+        groups: dict[str, Iterable[tuple[Loc, str]]] = {
+            "key question": ((("key_questions", i, "id"), q.id) for i, q in enumerate(playbook.key_questions)),
+            "deliverable": ((("deliverables", i, "id"), d.id) for i, d in enumerate(playbook.deliverables)),
+            "measure": ((("measures", i, "id"), m.id) for i, m in enumerate(playbook.measures)),
+            "source": ((("sources", i, "id"), s.id) for i, s in enumerate(playbook.sources)),
+        }
+        if playbook.worksheet:
+            groups["worksheet field"] = (
+                (("worksheet", "fields", i, "id"), f.id) for i, f in enumerate(playbook.worksheet.fields)
+            )
+        for noun, pairs in groups.items():
+            self._check_unique(document, noun, list(pairs))
+
+    def _check_refs(self, document: ContentDocument, refs: Iterable[tuple[Loc, str, str]]) -> None:
+        for loc, kind, target in refs:
+            if (kind, target) not in self._registry.where:
+                self.problems.append(document.diagnostic(loc, "unknown-ref", self._unknown_message(kind, target)))
+
+    def _check_text_refs(self, document: ContentDocument, loc: Loc, text: LocalizedText) -> None:
+        model = document.model
+        own = ("case", model.id) if isinstance(model, CaseStudy) else ("stage", model.id) if isinstance(model, Playbook) else None
+        seen_in_both = {lang: getattr(text, lang) for lang in ("en", "ko")}
+        for lang, value in seen_in_both.items():
+            if value is None or (lang == "ko" and value == text.en):
+                continue
+            for ref in find_refs(value):
+                if (ref.kind, ref.target) not in self._registry.where:
+                    node = locate(document.root, (*loc, lang))
+                    line, col = node.position_at(ref.offset) if isinstance(node, ScalarNode) else (node.line, node.col)
+                    message = self._unknown_message(ref.kind, ref.target)
+                    self.problems.append(Diagnostic(document.path, line, col, "unknown-ref", message))
+                elif ref.kind == "term" and own is not None:
+                    self._backlinks[ref.target].append(Backlink(*own))
+
+    def _unknown_message(self, kind: str, target: str) -> str:
+        noun = _REF_NOUNS.get(kind, kind.rstrip("s").replace("-", " "))
+        known = sorted(self._registry.ids(kind))
+        listed = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+        hint = f" (known: {listed})" if known else f" (no {noun} is defined yet)"
+        return f"unknown {noun} '{target}'{hint}"
+
+    def _check_unique(self, document: ContentDocument, noun: str, pairs: list[tuple[Loc, str]]) -> None:
+        first: dict[str, Loc] = {}
+        for loc, value in pairs:
+            if value in first:
+                line, _ = document.position(first[value])
+                message = f"duplicate {noun} '{value}' (first at line {line}); ids must be unique in a file"
+                self.problems.append(document.diagnostic(loc, "duplicate-id", message))
+            else:
+                first[value] = loc
+
+    def _build(self) -> KnowledgeBase:
+        cases = {cid: case for cid, (case, _) in sorted(self._cases.items()) if not case.draft}
+        playbooks = {p.id: p for p, _ in sorted(self._playbooks.values(), key=lambda pair: (pair[0].order, pair[0].id))}
+        return KnowledgeBase(
+            cases=cases,
+            playbooks=playbooks,
+            roles=self._roles,
+            terms=self._terms,
+            references=self._references,
+            source_files=self._sources,
+            indexes=self._indexes(cases, playbooks),
+        )
+
+    def _indexes(self, cases: dict[str, CaseStudy], playbooks: dict[str, Playbook]) -> Indexes:
+        indexes = Indexes()
+        for case in cases.values():
+            _add(indexes.cases_by_industry, case.industry, case.id)
+            _add(indexes.cases_by_country, case.country.get("en"), case.id)
+            for note in case.stages:
+                _add(indexes.cases_by_stage, note.stage, case.id)
+            for touchpoint in case.touchpoints:
+                _add(indexes.cases_by_interface_type, touchpoint.interface_type, case.id)
+                _add(indexes.cases_by_journey_stage, touchpoint.journey_stage, case.id)
+            for role in case.roles:
+                _add(indexes.cases_by_role, role, case.id)
+            for other in case.related:
+                if other in cases:
+                    _add(indexes.related_cases, case.id, other)
+                    _add(indexes.related_cases, other, case.id)
+        for playbook in playbooks.values():
+            for step in playbook.steps:
+                for index, assignment in enumerate(step.roles):
+                    task = RoleTask(playbook, step, assignment.part, index)
+                    indexes.role_tasks.setdefault(assignment.role, []).append(task)
+        published = {("case", cid) for cid in cases} | {("stage", pid) for pid in playbooks}
+        for term, links in self._backlinks.items():
+            unique = list(dict.fromkeys(link for link in links if (link.kind, link.id) in published))
+            indexes.term_backlinks[term] = unique
+        return indexes
+
+
+def _add(index: dict[str, list[str]], key: str, value: str) -> None:
+    values = index.setdefault(key, [])
+    if value not in values:
+        values.append(value)
+
+
+def link_documents(documents: Sequence[ContentDocument]) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
+    """Link `documents`; return the knowledge base (or `None`) and the problems found."""
+    linker = RefLinker(documents)
+    knowledge = linker.link()
+    return knowledge, linker.problems

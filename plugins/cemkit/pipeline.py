@@ -1,0 +1,71 @@
+"""One call from a project folder to a rendered site: load, link, render.
+
+The MkDocs adapter and the CLI call only this module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cemkit.errors import Diagnostic, Severity, sort_diagnostics
+from cemkit.knowledge import KnowledgeBase
+from cemkit.linker import link_documents
+from cemkit.loader import CONTENT_DIRS, find_content_files, load_files
+from cemkit.models import LANGUAGES
+from cemkit.renderer import SiteOutput, render_site
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and every problem found on the way."""
+
+    knowledge: KnowledgeBase | None = None
+    output: SiteOutput | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        """The problems that stop the build."""
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        """The problems that only fail strict builds."""
+        return [d for d in self.diagnostics if d.severity is Severity.WARNING]
+
+
+def load_project(
+    root: Path,
+    *,
+    content_dirs: tuple[str, ...] = CONTENT_DIRS,
+    paths: list[Path] | None = None,
+) -> BuildResult:
+    """Load and link the content of the project at `root` (or only `paths`, if given)."""
+    if paths is None:
+        paths, problems = find_content_files(root, content_dirs)
+    else:
+        problems = []
+    loaded = load_files(paths, root)
+    diagnostics = [*problems, *loaded.diagnostics]
+    knowledge, link_problems = link_documents(loaded.documents)
+    if diagnostics:
+        # References into files that failed to load would be reported as unknown: leave them out.
+        link_problems = [d for d in link_problems if d.code != "unknown-ref"]
+        knowledge = None
+    diagnostics += link_problems
+    return BuildResult(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))
+
+
+def build_site(
+    root: Path,
+    *,
+    content_dirs: tuple[str, ...] = CONTENT_DIRS,
+    languages: tuple[str, ...] = LANGUAGES,
+    directory_urls: bool = True,
+) -> BuildResult:
+    """Load, link and render the project at `root`; `output` is `None` when there are errors."""
+    result = load_project(root, content_dirs=content_dirs)
+    if result.knowledge is not None and not result.errors:
+        result.output = render_site(result.knowledge, languages=languages, directory_urls=directory_urls)
+    return result

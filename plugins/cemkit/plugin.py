@@ -1,0 +1,129 @@
+"""The MkDocs adapter: thin glue between MkDocs' events and `cemkit.pipeline`.
+
+All MkDocs imports live in this module. Under `mkdocs serve` a content error never stops the
+server: the errors are logged and shown in place of the generated pages until the next good save.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+
+from cemkit.assets import ASSET_FILES, asset_bytes
+from cemkit.errors import Diagnostic
+from cemkit.loader import CONTENT_DIRS
+from cemkit.models import LANGUAGES
+from cemkit.pipeline import BuildResult, build_site
+from cemkit.renderer import SiteOutput, render_error_page
+from cemkit.urls import SECTIONS, page_language, page_src
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+    from mkdocs.livereload import LiveReloadServer
+
+log = get_plugin_logger("cemkit")
+
+REQUIRED_EXTENSIONS = ("attr_list", "toc", "tables")
+"""Markdown extensions the generated pages rely on."""
+
+
+class CemkitConfig(Config):
+    """Options of the `cem` plugin in `mkdocs.yml`."""
+
+    project_dir = c.Optional(c.Dir(exists=True))
+    """Folder holding `cases/` and `playbooks/`; defaults to the folder of `mkdocs.yml`."""
+    content_dirs = c.ListOfItems(c.Type(str), default=list(CONTENT_DIRS))
+    languages = c.ListOfItems(c.Choice(LANGUAGES), default=list(LANGUAGES))
+
+
+class CemkitPlugin(BasePlugin[CemkitConfig]):
+    """Generates the case, stage, role and glossary pages from the project's YAML content."""
+
+    def __init__(self) -> None:
+        self.serving = False
+        self.last_good: SiteOutput | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        missing = [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]
+        if missing:
+            raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
+        for path in ASSET_FILES:
+            if path.endswith(".css") and path not in config.extra_css:
+                config.extra_css.append(path)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        root = self._root(config)
+        result = build_site(
+            root,
+            content_dirs=tuple(self.config.content_dirs),
+            languages=tuple(self.config.languages),
+            directory_urls=config.use_directory_urls,
+        )
+        for warning in result.warnings:
+            log.warning(str(warning))
+        output = self._output(result)
+        docs_dir = Path(config.docs_dir)
+        for src_uri, markdown in output.pages.items():
+            self._add(files, File.generated(config, src_uri, content=markdown), config)
+            yaml_path = output.edit_paths.get(src_uri)
+            if yaml_path is not None:
+                files.get_file_from_path(src_uri).edit_uri = _relative_posix(root / yaml_path, docs_dir)  # type: ignore[union-attr]
+        for src_uri, data in {**output.files, **{path: asset_bytes(path) for path in ASSET_FILES}}.items():
+            self._add(files, File.generated(config, src_uri, content=data), config)
+        return files
+
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+        root = self._root(config)
+        for name in self.config.content_dirs:
+            if (root / name).is_dir():
+                server.watch(str(root / name), recursive=True)
+        return server
+
+    def _output(self, result: BuildResult) -> SiteOutput:
+        if result.output is not None and not result.errors:
+            self.last_good = result.output
+            return result.output
+        for error in result.errors:
+            log.error(str(error))
+        if not self.serving:
+            raise PluginError(f"cemkit: {len(result.errors)} content error(s); see the messages above")
+        return _error_site(result.errors, self.last_good, tuple(self.config.languages))
+
+    def _root(self, config: MkDocsConfig) -> Path:
+        if self.config.project_dir:
+            return Path(self.config.project_dir)
+        return Path(config.config_file_path or ".").resolve().parent
+
+    def _add(self, files: Files, file: File, config: MkDocsConfig) -> None:
+        existing = files.get_file_from_path(file.src_uri)
+        if existing is not None:
+            if existing.generated_by is None:
+                log.warning(f"cemkit: {config.docs_dir}/{file.src_uri} is replaced by a generated page; rename it")
+            files.remove(existing)
+        files.append(file)
+
+
+def _error_site(errors: list[Diagnostic], last_good: SiteOutput | None, languages: tuple[str, ...]) -> SiteOutput:
+    paths = set(last_good.pages) if last_good else set()
+    pages: dict[str, str] = {}
+    for lang in languages:
+        page = render_error_page(errors, lang=lang)
+        section_indexes = {page_src(kind, None, lang) for kind in SECTIONS}
+        pages.update({path: page for path in sorted(paths) if page_language(path) == lang})
+        pages.update({path: page for path in section_indexes})
+    return SiteOutput(pages=pages, files=dict(last_good.files) if last_good else {})
+
+
+def _relative_posix(path: Path, start: Path) -> str:
+    return os.path.relpath(path, start).replace(os.sep, "/")

@@ -1,0 +1,266 @@
+"""Turn a knowledge base into Markdown pages and JSON data, one language at a time.
+
+Templates (`templates/*.md.j2`) never emit raw values: every `{{ ... }}` goes through
+`_finalize`, which localises `LocalizedText` and escapes plain text for Markdown, so only
+`Markup` produced by this module (sanitised rich text, links built from ids) passes unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
+from cemkit.errors import Diagnostic
+from cemkit.knowledge import KnowledgeBase
+from cemkit.labels import LABELS
+from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Term
+from cemkit.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
+from cemkit.urls import anchor, html_link, lang_prefix, md_link, page_src, page_url
+
+_RICH_OPEN = '<div class="cem-rich">'
+_RICH_CLOSE = "</div>"
+DATA_FILE = "assets/cemkit/cases.json"
+"""Site path of the JSON data file with every published case."""
+
+
+@dataclass
+class SiteOutput:
+    """Everything the renderer produces: Markdown pages and other files, by site path."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+    edit_paths: dict[str, str] = field(default_factory=dict)
+    """Page path -> the YAML file it is generated from (project-relative)."""
+
+
+def render_site(
+    knowledge: KnowledgeBase,
+    *,
+    languages: tuple[str, ...] = LANGUAGES,
+    directory_urls: bool = True,
+) -> SiteOutput:
+    """Render every page in every language, plus the JSON data file."""
+    output = SiteOutput()
+    for lang in languages:
+        renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls)
+        output.pages.update(renderer.render_all())
+        output.edit_paths.update(renderer.edit_paths())
+    output.files[DATA_FILE] = render_case_data(knowledge, languages=languages, directory_urls=directory_urls)
+    return output
+
+
+def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
+    """A page listing content errors, shown by `mkdocs serve` in place of pages that cannot be built."""
+    env = _environment(lang)
+    text = env.get_template("errors.md.j2").render(errors=[str(error) for error in errors], t=LABELS[lang])
+    return _tidy(text)
+
+
+def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], directory_urls: bool) -> bytes:
+    """The JSON file that client-side features (explorer, search boosts) read."""
+
+    def localized(text: LocalizedText) -> dict[str, str]:
+        return {lang: text.get(lang) for lang in languages}
+
+    def reference(kind: str, item_id: str) -> dict[str, Any]:
+        return {"id": item_id, "name": localized(knowledge.reference_item(kind, item_id).name)}
+
+    cases = []
+    for case in knowledge.cases.values():
+        cases.append(
+            {
+                "id": case.id,
+                "title": localized(case.title),
+                "company": localized(case.company),
+                "industry": reference("industries", case.industry),
+                "country": localized(case.country),
+                "period": case.period,
+                "stages": [note.stage for note in case.stages],
+                "interface_types": sorted({t.interface_type for t in case.touchpoints}),
+                "journey_stages": sorted({t.journey_stage for t in case.touchpoints}),
+                "roles": list(case.roles),
+                "url": {
+                    lang: page_url(page_src("case", case.id, lang), directory_urls=directory_urls) for lang in languages
+                },
+            }
+        )
+    payload = {"version": 1, "languages": list(languages), "cases": cases}
+    return (json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+class PageRenderer:
+    """Renders the pages of one language."""
+
+    def __init__(self, knowledge: KnowledgeBase, *, lang: str, directory_urls: bool = True) -> None:
+        self.knowledge = knowledge
+        self.lang = lang
+        self.directory_urls = directory_urls
+        self.labels = LABELS[lang]
+        self.env = _environment(lang)
+
+    def render_all(self) -> dict[str, str]:
+        """Every page of this language, by source path."""
+        kb = self.knowledge
+        pages: dict[str, str] = {}
+        for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
+            pages[page_src(kind, None, self.lang)] = self.render(f"{kind}s_index.md.j2", page_src(kind, None, self.lang))
+            for item_id, item in items.items():
+                src = page_src(kind, item_id, self.lang)
+                pages[src] = self.render(f"{kind}.md.j2", src, item=item)
+        glossary = page_src("term", None, self.lang)
+        pages[glossary] = self.render("glossary.md.j2", glossary)
+        return pages
+
+    def edit_paths(self) -> dict[str, str]:
+        """Page source path -> YAML file to edit, for the pages that have one."""
+        paths = {}
+        for (kind, item_id), yaml_path in self.knowledge.source_files.items():
+            if kind in ("case", "stage", "role"):
+                paths[page_src(kind, item_id, self.lang)] = yaml_path
+        return paths
+
+    def render(self, template: str, src: str, **context: Any) -> str:
+        """Render one template as the page at `src`."""
+        helpers = PageHelpers(self, src)
+        text = self.env.get_template(template).render(kb=self.knowledge, p=helpers, t=self.labels, **context)
+        return _tidy(text)
+
+
+class PageHelpers:
+    """What templates call to link, localise and render rich text, relative to the current page."""
+
+    def __init__(self, renderer: PageRenderer, src: str) -> None:
+        self._renderer = renderer
+        self._kb = renderer.knowledge
+        self.lang = renderer.lang
+        self.src = src
+
+    def text(self, value: LocalizedText | None) -> str:
+        """The plain string of a localised text in this page's language."""
+        return value.get(self.lang) if value is not None else ""
+
+    def rich(self, value: LocalizedText | None) -> Markup:
+        """Sanitised HTML of a rich text field, as a block."""
+        if value is None:
+            return Markup("")
+        html = render_markdown(value.get(self.lang), self._resolve)
+        return Markup(f"{_RICH_OPEN}\n{html}\n{_RICH_CLOSE}")
+
+    def cell(self, value: LocalizedText | str | None) -> Markup:
+        """Plain text escaped for a Markdown table cell."""
+        if value is None:
+            return Markup("")
+        text = value if isinstance(value, str) else value.get(self.lang)
+        return Markup(escape_table_cell(text))
+
+    def html(self, value: LocalizedText | str | None) -> Markup:
+        """Plain text escaped for use inside raw HTML."""
+        if value is None:
+            return Markup("")
+        text = value if isinstance(value, str) else value.get(self.lang)
+        return Markup(escape_html(text))
+
+    def title(self, kind: str, item_id: str) -> str:
+        """Display name of a case, stage, role or glossary term."""
+        kb = self._kb
+        if kind == "case":
+            return self.text(kb.cases[item_id].title)
+        if kind == "stage":
+            playbook = kb.playbooks[item_id]
+            return self.text(playbook.title)
+        if kind == "role":
+            return self.text(kb.roles[item_id].name)
+        return self.text(kb.terms[item_id].term)
+
+    def name(self, kind: str, item_id: str) -> str:
+        """Display name of an item of a reference list (industries, journey stages ...)."""
+        return self.text(self._kb.reference_item(kind, item_id).name)
+
+    def url(self, kind: str, item_id: str | None = None, fragment: str = "") -> str:
+        """Relative Markdown link target to a page (checked by MkDocs)."""
+        target = page_src(kind, item_id, self.lang)
+        return md_link(self.src, target, fragment or (anchor(kind, item_id) if item_id else ""))
+
+    def link(self, kind: str, item_id: str, label: str | None = None) -> Markup:
+        """A Markdown link to a page, showing its title."""
+        shown = label if label is not None else self.title(kind, item_id)
+        return Markup(f"[{escape_markdown(shown)}]({self.url(kind, item_id)})")
+
+    def label(self, key: str) -> str:
+        """An interface word in this page's language."""
+        return self._renderer.labels[key]
+
+    def other_languages(self) -> list[str]:
+        """Languages other than this page's."""
+        return [lang for lang in LANGUAGES if lang != self.lang]
+
+    def lang_prefix(self) -> str:
+        """Folder prefix of this page's language."""
+        return lang_prefix(self.lang)
+
+    def _resolve(self, ref: CrossRef) -> tuple[str, str]:
+        published = {"case": self._kb.cases, "stage": self._kb.playbooks, "role": self._kb.roles, "term": self._kb.terms}
+        if ref.target not in published[ref.kind]:
+            return "", ref.target
+        target = page_src(ref.kind, ref.target, self.lang)
+        url = html_link(self.src, target, anchor(ref.kind, ref.target), directory_urls=self._renderer.directory_urls)
+        return url, self.title(ref.kind, ref.target)
+
+    def sorted_terms(self) -> list[Term]:
+        """Glossary terms sorted by their name in this language."""
+        return sorted(self._kb.terms.values(), key=lambda term: (self.text(term.term).casefold(), term.id))
+
+    def sorted_cases(self, ids: list[str] | None = None) -> list[CaseStudy]:
+        """Cases (all, or those in `ids`) sorted by their title in this language."""
+        chosen = [self._kb.cases[i] for i in (ids if ids is not None else self._kb.cases) if i in self._kb.cases]
+        return sorted(chosen, key=lambda case: self.text(case.title).casefold())
+
+
+def _environment(lang: str) -> Environment:
+    def finalize(value: object) -> object:
+        if isinstance(value, Markup):
+            return value
+        if isinstance(value, LocalizedText):
+            return escape_markdown(value.get(lang))
+        if value is None:
+            return ""
+        if isinstance(value, bool | int | float):
+            return str(value)
+        if isinstance(value, str):
+            return escape_markdown(value)
+        message = f"template printed a {type(value).__name__}; convert it to text first"
+        raise TypeError(message)
+
+    env = Environment(
+        loader=PackageLoader("cemkit", "templates"),
+        undefined=StrictUndefined,
+        finalize=finalize,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        comment_start_string="{##",
+        comment_end_string="##}",
+    )
+    return env
+
+
+def _tidy(text: str) -> str:
+    """Drop repeated blank lines left by template logic, except inside rendered rich text."""
+    tidy: list[str] = []
+    in_rich = False
+    for line in text.splitlines():
+        if line.startswith(_RICH_OPEN):
+            in_rich = True
+        elif line == _RICH_CLOSE:
+            in_rich = False
+        elif not in_rich:
+            line = line.rstrip()
+            if not line and tidy and not tidy[-1]:
+                continue
+        tidy.append(line)
+    return "\n".join(tidy).strip() + "\n"

@@ -1,0 +1,62 @@
+"""Where each generated page lives and how pages link to each other."""
+
+from __future__ import annotations
+
+import posixpath
+
+from cemkit.models import LANGUAGES
+
+SECTIONS = {"case": "cases", "stage": "stages", "role": "roles", "term": "glossary"}
+"""Site folder of each kind of page."""
+
+
+def lang_prefix(lang: str) -> str:
+    """Folder of a language's pages: the default language lives at the root."""
+    return "" if lang == LANGUAGES[0] else f"{lang}/"
+
+
+def page_language(src: str) -> str:
+    """Language of a generated page, told by its folder."""
+    first = src.split("/", 1)[0]
+    return first if first in LANGUAGES[1:] else LANGUAGES[0]
+
+
+def page_src(kind: str, item_id: str | None, lang: str) -> str:
+    """Source path (`src_uri`) of a generated page; `item_id=None` gives the section index."""
+    section = SECTIONS[kind]
+    name = "index" if item_id is None or kind == "term" else item_id
+    return f"{lang_prefix(lang)}{section}/{name}.md"
+
+
+def anchor(kind: str, item_id: str) -> str:
+    """Anchor of an item inside its page (glossary terms share one page)."""
+    return f"term-{item_id}" if kind == "term" else ""
+
+
+def md_link(from_src: str, to_src: str, fragment: str = "") -> str:
+    """Relative link between two Markdown sources, as MkDocs resolves and checks it."""
+    target = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
+    return f"{target}#{fragment}" if fragment else target
+
+
+def page_url(src: str, *, directory_urls: bool) -> str:
+    """The URL (relative to the site root) MkDocs gives the page built from `src`."""
+    stem = src.removesuffix(".md")
+    if not directory_urls:
+        return f"{stem}.html"
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return f"{stem}/"
+
+
+def html_link(from_src: str, to_src: str, fragment: str = "", *, directory_urls: bool) -> str:
+    """Relative URL between two built pages, for links inside raw HTML (which MkDocs does not rewrite)."""
+    here = page_url(from_src, directory_urls=directory_urls)
+    there = page_url(to_src, directory_urls=directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    relative = posixpath.relpath(there or ".", base.rstrip("/") or ".")
+    if there.endswith("/") or not there:
+        relative = "./" if relative == "." else relative + "/"
+    return f"{relative}#{fragment}" if fragment else relative
