@@ -29,7 +29,17 @@ from cemkit.yamlsource import ScalarNode, locate
 
 Loc = tuple[str | int, ...]
 
-_REF_NOUNS = {"term": "glossary term", "case": "case", "stage": "playbook", "role": "role"}
+_REF_NOUNS = {
+    "term": "glossary term",
+    "case": "case",
+    "stage": "playbook",
+    "role": "role",
+    "industries": "industry",
+    "journey-stages": "journey stage",
+    "interface-types": "interface type",
+    "experience-layers": "experience layer",
+    "information-kinds": "kind of experience information",
+}
 
 
 @dataclass
@@ -204,7 +214,7 @@ class RefLinker:
                     self._backlinks[ref.target].append(Backlink(*own))
 
     def _unknown_message(self, kind: str, target: str) -> str:
-        noun = _REF_NOUNS.get(kind, kind.rstrip("s").replace("-", " "))
+        noun = _REF_NOUNS.get(kind, kind)
         known = sorted(self._registry.ids(kind))
         listed = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
         hint = f" (known: {listed})" if known else f" (no {noun} is defined yet)"

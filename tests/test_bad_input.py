@@ -1,0 +1,142 @@
+"""Every kind of bad content gives `path:line:col: message`, exit code 1 and no traceback."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, run_cli
+
+from cemkit.yamlsource import MAX_FILE_BYTES
+
+EXPECTED: dict[str, list[str]] = {
+    "alias-bomb": ["1:4 yaml-anchor"],
+    "anchor-alias": ["6:10 yaml-anchor", "17:16 yaml-alias"],
+    "bidi-override": ["4:15 forbidden-character"],
+    "control-character": ["4:14 forbidden-character"],
+    "data-link": ["8:22 rich-text"],
+    "duplicate-id": ["2:5 duplicate-id"],
+    "duplicate-key": ["17:1 duplicate-key"],
+    "event-attribute": ["13:11 rich-text"],
+    "image-absolute": ["18:10 image-path"],
+    "image-backslash": ["18:10 image-path"],
+    "image-no-alt": ["18:5 missing"],
+    "image-parent-dir": ["18:10 image-path"],
+    "image-url": ["18:10 image-path"],
+    "invalid-utf8": ["4:15 encoding"],
+    "javascript-link": ["8:24 rich-text"],
+    "malformed": ["4:8 yaml-syntax"],
+    "merge-key": ["10:5 yaml-merge-key"],
+    "missing-field": ["1:1 missing"],
+    "multi-document": ["17:1 multiple-documents"],
+    "non-string-key": ["17:1 non-text-key"],
+    "not-a-mapping": ["1:1 not-a-mapping"],
+    "python-tag": ["7:9 yaml-tag"],
+    "raw-html": ["8:17 rich-text"],
+    "script-tag": ["12:5 rich-text"],
+    "several-violations": ["4:10 text-type", "16:11 value-error", "17:1 extra-forbidden"],
+    "tab-indent": ["11:1 yaml-tab"],
+    "too-deep": ["17:39 too-deep"],
+    "unknown-field": ["17:1 extra-forbidden"],
+    "unknown-reference": ["5:11 unknown-ref", "10:12 unknown-ref"],
+    "wrong-type": ["15:64 int-parsing"],
+    "yaml11-boolean": ["17:8 bool-type"],
+}
+
+
+def validate_one(project: Path, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    code, out, err = run_cli(["--root", str(project), "validate", str(path)], capsys)
+    return code, out.splitlines(), out + err
+
+
+def test_every_fixture_has_an_expectation() -> None:
+    """No fixture file is left untested."""
+    assert {p.stem for p in (FIXTURES / "bad").glob("*.yaml")} == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_fixture_is_reported_at_its_line(name: str, mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The problem is reported once per fault, at the right place, with exit code 1."""
+    target = mini / "cases" / f"{name}.yaml"
+    shutil.copyfile(FIXTURES / "bad" / f"{name}.yaml", target)
+    code, lines, everything = validate_one(mini, target, capsys)
+    assert code == 1
+    assert "Traceback" not in everything
+    if name == "alias-bomb":
+        lines = lines[:1]
+    found = [f"{line.split(':')[1]}:{line.split(':')[2]} {line.rsplit('[', 1)[1].rstrip(']')}" for line in lines]
+    assert found == EXPECTED[name]
+    assert all(line.startswith(f"cases/{name}.yaml:") for line in lines)
+
+
+def test_bad_files_are_all_reported_in_one_run(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Validating the whole project reports every broken file at once, sorted by file and line."""
+    for name in ("duplicate-key", "raw-html", "unknown-field"):
+        shutil.copyfile(FIXTURES / "bad" / f"{name}.yaml", mini / "cases" / f"{name}.yaml")
+    code, out, err = run_cli(["--root", str(mini), "validate"], capsys)
+    assert code == 1
+    lines = out.splitlines()
+    assert [line.split(":", 1)[0] for line in lines] == [
+        "cases/duplicate-key.yaml",
+        "cases/raw-html.yaml",
+        "cases/unknown-field.yaml",
+    ]
+    assert "3 error(s) in 3 file(s)" in err
+
+
+def test_oversized_file(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A content file over 256 KB is refused."""
+    target = mini / "cases" / "huge.yaml"
+    target.write_text("kind: case\nsummary: " + "x" * MAX_FILE_BYTES + "\n", encoding="utf-8")
+    code, lines, _ = validate_one(mini, target, capsys)
+    assert code == 1
+    assert lines == ["cases/huge.yaml:1:1: file is larger than 256 KB; split it or shorten it [file-too-large]"]
+
+
+def test_symlinked_content_file_is_refused(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A content file that is a symbolic link (maybe to a file outside the checkout) is not published."""
+    outside = tmp_path / "outside.yaml"
+    shutil.copyfile(mini / "cases" / "corner-bakery.yaml", outside)
+    os.symlink(outside, mini / "cases" / "linked.yaml")
+    code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
+    assert code == 1
+    assert "cases/linked.yaml:1:1: symbolic links are not published" in out
+
+
+def test_symlinked_image_is_refused(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An image that is a symbolic link is refused at its `src`."""
+    (mini / "cases" / "images").mkdir()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"\x89PNG")
+    os.symlink(secret, mini / "cases" / "images" / "photo.png")
+    case = mini / "cases" / "corner-bakery.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8") + 'figures:\n  - src: "images/photo.png"\n    alt: A photo\n', encoding="utf-8"
+    )
+    code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
+    assert code == 1
+    assert "symbolic link" in out
+    assert out.startswith("cases/corner-bakery.yaml:")
+
+
+def test_real_image_with_alt_text_is_accepted(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A project image with alt text passes validation."""
+    (mini / "cases" / "images").mkdir()
+    (mini / "cases" / "images" / "photo.png").write_bytes(b"\x89PNG")
+    case = mini / "cases" / "corner-bakery.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8") + 'figures:\n  - src: "images/photo.png"\n    alt: A photo\n', encoding="utf-8"
+    )
+    code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
+    assert (code, out) == (0, "")
+
+
+def test_github_annotations(mini: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inside GitHub Actions each problem is also printed as an ::error annotation on its line."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    shutil.copyfile(FIXTURES / "bad" / "raw-html.yaml", mini / "cases" / "raw-html.yaml")
+    code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
+    assert code == 1
+    assert "::error file=cases/raw-html.yaml,line=8,col=17::cases/raw-html.yaml:8:17: raw HTML" in out
