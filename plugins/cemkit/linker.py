@@ -66,8 +66,9 @@ class _Registry:
 class RefLinker:
     """Checks references between documents and builds a `KnowledgeBase`."""
 
-    def __init__(self, documents: Sequence[ContentDocument]) -> None:
+    def __init__(self, documents: Sequence[ContentDocument], *, known: Iterable[tuple[str, str]] = ()) -> None:
         self.documents = list(documents)
+        self._known_elsewhere = set(known)
         self.problems: list[Diagnostic] = []
         self._registry = _Registry()
         self._cases: dict[str, tuple[CaseStudy, ContentDocument]] = {}
@@ -194,7 +195,7 @@ class RefLinker:
 
     def _check_refs(self, document: ContentDocument, refs: Iterable[tuple[Loc, str, str]]) -> None:
         for loc, kind, target in refs:
-            if (kind, target) not in self._registry.where:
+            if not self._exists(kind, target):
                 self.problems.append(document.diagnostic(loc, "unknown-ref", self._unknown_message(kind, target)))
 
     def _check_text_refs(self, document: ContentDocument, loc: Loc, text: LocalizedText) -> None:
@@ -205,13 +206,16 @@ class RefLinker:
             if value is None or (lang == "ko" and value == text.en):
                 continue
             for ref in find_refs(value):
-                if (ref.kind, ref.target) not in self._registry.where:
+                if not self._exists(ref.kind, ref.target):
                     node = locate(document.root, (*loc, lang))
                     line, col = node.position_at(ref.offset) if isinstance(node, ScalarNode) else (node.line, node.col)
                     message = self._unknown_message(ref.kind, ref.target)
                     self.problems.append(Diagnostic(document.path, line, col, "unknown-ref", message))
                 elif ref.kind == "term" and own is not None:
                     self._backlinks[ref.target].append(Backlink(*own))
+
+    def _exists(self, kind: str, target: str) -> bool:
+        return (kind, target) in self._registry.where or (kind, target) in self._known_elsewhere
 
     def _unknown_message(self, kind: str, target: str) -> str:
         noun = _REF_NOUNS.get(kind, kind)
@@ -277,8 +281,13 @@ def _add(index: dict[str, list[str]], key: str, value: str) -> None:
         values.append(value)
 
 
-def link_documents(documents: Sequence[ContentDocument]) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
-    """Link `documents`; return the knowledge base (or `None`) and the problems found."""
-    linker = RefLinker(documents)
+def link_documents(
+    documents: Sequence[ContentDocument], *, known: Iterable[tuple[str, str]] = ()
+) -> tuple[KnowledgeBase | None, list[Diagnostic]]:
+    """Link `documents`; return the knowledge base (or `None`) and the problems found.
+
+    `known` lists (kind, id) pairs defined by files that failed validation: references to them are not errors.
+    """
+    linker = RefLinker(documents, known=known)
     knowledge = linker.link()
     return knowledge, linker.problems

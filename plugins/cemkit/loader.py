@@ -55,6 +55,10 @@ class LoadResult:
 
     documents: list[ContentDocument] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    invalid_ids: set[tuple[str, str]] = field(default_factory=set)
+    """(kind, id) pairs defined by files that parsed but did not validate, so references to them are not blamed."""
+    unreadable: bool = False
+    """Whether some file could not even be parsed, so the ids it defines are unknown."""
 
 
 def find_content_files(root: Path, dirs: Iterable[str] = CONTENT_DIRS) -> tuple[list[Path], list[Diagnostic]]:
@@ -98,7 +102,27 @@ def load_files(paths: Iterable[Path], root: Path) -> LoadResult:
         result.diagnostics.extend(problems)
         if document is not None:
             result.documents.append(document)
+        elif problems:
+            _note_invalid(path, result)
     return result
+
+
+def _note_invalid(path: Path, result: LoadResult) -> None:
+    parsed = read_yaml_file(str(path))
+    data = to_data(parsed.root) if not parsed.diagnostics else None
+    if not isinstance(data, dict):
+        result.unreadable = True
+        return
+    kind = data.get("kind")
+    lists = {"roles": ("role", "roles"), "glossary": ("term", "terms")}
+    if kind in ("case", "playbook") and isinstance(data.get("id"), str):
+        result.invalid_ids.add(("case" if kind == "case" else "stage", data["id"]))
+    elif isinstance(kind, str):
+        ref_kind, key = lists.get(kind, (kind, "items"))
+        items = data.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                result.invalid_ids.add((ref_kind, item["id"]))
 
 
 def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument | None, list[Diagnostic]]:

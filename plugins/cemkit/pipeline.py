@@ -48,10 +48,11 @@ def load_project(
         problems = []
     loaded = load_files(paths, root)
     diagnostics = [*problems, *loaded.diagnostics]
-    knowledge, link_problems = link_documents(loaded.documents)
-    if diagnostics:
-        # References into files that failed to load would be reported as unknown: leave them out.
+    knowledge, link_problems = link_documents(loaded.documents, known=loaded.invalid_ids)
+    if loaded.unreadable:
+        # A file that could not be parsed may define ids that others use: do not blame those references.
         link_problems = [d for d in link_problems if d.code != "unknown-ref"]
+    if diagnostics:
         knowledge = None
     diagnostics += link_problems
     return BuildResult(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from cemkit.pipeline import build_site
+from cemkit.richtext import escape_markdown, render_markdown, sanitize_html
+
+
+def no_refs(ref: object) -> tuple[str, str]:
+    return "", "x"
+
+
+def test_every_page_in_both_languages(mini: Path) -> None:
+    """One page per case, stage and role, plus the four indexes, in English and under ko/."""
+    result = build_site(mini)
+    assert result.output is not None
+    expected = {
+        "cases/index.md", "cases/corner-bakery.md", "stages/index.md", "stages/analyse.md",
+        "roles/index.md", "roles/baker.md", "roles/owner.md", "glossary/index.md",
+    }  # fmt: skip
+    assert set(result.output.pages) == expected | {f"ko/{page}" for page in expected}
+    assert "# 모퉁이 제과점" in result.output.pages["ko/cases/corner-bakery.md"]
+
+
+def test_plain_text_is_escaped(mini: Path) -> None:
+    """A title with HTML and Markdown syntax is shown as text, never as markup."""
+    result = build_site(mini)
+    assert result.output is not None
+    page = result.output.pages["cases/corner-bakery.md"]
+    assert page.startswith("# Corner Bakery &lt;script&gt;alert\\(1\\)&lt;/script&gt;\n")
+    assert "<script>" not in page
+    assert "| Till \\| counter |" in page
+
+
+def test_escape_markdown_neutralises_syntax() -> None:
+    """Emphasis, links, attribute lists and block starts in plain text stay literal."""
+    assert escape_markdown("*a* [b](c) {: onclick=x}") == "\\*a\\* \\[b\\]\\(c\\) \\{: onclick=x\\}"
+    assert escape_markdown("# not a heading") == "\\# not a heading"
+    assert escape_markdown("1. not a list") == "1\\. not a list"
+    assert escape_markdown("two\nlines") == "two lines"
+
+
+def test_rich_text_is_sanitised() -> None:
+    """Even if raw HTML slipped past validation, the renderer escapes it and the sanitiser strips the rest."""
+    html = render_markdown('Hi <script>alert(1)</script> <a href="javascript:x" onclick="y">z</a>', no_refs)
+    assert html == (
+        "<p>Hi &lt;script&gt;alert(1)&lt;/script&gt; "
+        "&lt;a href=\"javascript:x\" onclick=\"y\"&gt;z&lt;/a&gt;</p>"
+    )
+    cleaned = sanitize_html('<p onclick="x">a <a href="javascript:alert(1)">b</a> <img src=x onerror=y></p>')
+    assert cleaned == '<p>a <a rel="noopener noreferrer">b</a> </p>'
+
+
+def test_rich_markdown_renders_lists_links_and_refs() -> None:
+    """Markdown features editors need still work, and cross-references become links."""
+    html = render_markdown(
+        "**Bold** and [[touchpoint]]:\n\n- one\n- [two](https://example.org)", lambda ref: ("../g/#t", "Touchpoint")
+    )
+    assert "<strong>Bold</strong>" in html
+    assert '<a href="../g/#t" rel="noopener noreferrer">Touchpoint</a>' in html
+    assert '<li><a href="https://example.org" rel="noopener noreferrer">two</a></li>' in html
+
+
+def test_links_inside_rich_text_follow_url_style(mini: Path) -> None:
+    """Links rendered into HTML point at the built pages, with or without directory URLs."""
+    with_dirs = build_site(mini).output
+    without = build_site(mini, directory_urls=False).output
+    assert with_dirs is not None and without is not None
+    assert 'href="../../glossary/#term-touchpoint"' in with_dirs.pages["cases/corner-bakery.md"]
+    assert 'href="../glossary/index.html#term-touchpoint"' in without.pages["cases/corner-bakery.md"]
+
+
+def test_case_data_file(mini: Path) -> None:
+    """The JSON data file lists every published case with its facets and URLs in both languages."""
+    output = build_site(mini).output
+    assert output is not None
+    data = json.loads(output.files["assets/cemkit/cases.json"])
+    assert data["languages"] == ["en", "ko"]
+    (case,) = data["cases"]
+    assert case["id"] == "corner-bakery"
+    assert case["industry"] == {"id": "bakery", "name": {"en": "Bakery", "ko": "제과점"}}
+    assert case["stages"] == ["analyse"]
+    assert case["interface_types"] == ["face-to-face"]
+    assert case["journey_stages"] == ["pre-purchase", "purchase"]
+    assert case["url"] == {"en": "cases/corner-bakery/", "ko": "ko/cases/corner-bakery/"}
+
+
+def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:
+    """A role's page groups its tasks by stage, each linking to the step's anchor."""
+    output = build_site(mini).output
+    assert output is not None
+    page = output.pages["roles/baker.md"]
+    assert "[Watch customers](../stages/analyse.md#step-watch) (responsible): Watches" in page
+
+
+def test_rendering_is_deterministic(mini: Path) -> None:
+    """Two renders of the same content give identical pages and data."""
+    first, second = build_site(mini).output, build_site(mini).output
+    assert first is not None and second is not None
+    assert first.pages == second.pages
+    assert first.files == second.files

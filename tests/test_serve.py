@@ -1,0 +1,82 @@
+"""`mkdocs serve` survives a bad edit: it shows the errors, then recovers on the next good save."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sitecheck import BIN
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except (urllib.error.URLError, ConnectionError, TimeoutError) as exc:
+        return f"unreachable: {exc}"
+
+
+def wait_for(url: str, condition: Callable[[str], bool], timeout: float = 60) -> str:
+    deadline = time.monotonic() + timeout
+    page = ""
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if condition(page):
+            return page
+        time.sleep(0.3)
+    pytest.fail(f"timed out waiting on {url}; last response:\n{page[:2000]}")
+
+
+@pytest.fixture
+def server(mini: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    port = free_port()
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    process = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+        cwd=mini,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        yield f"http://127.0.0.1:{port}/", process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_bad_edit_shows_errors_and_good_save_recovers(mini: Path, server: tuple[str, subprocess.Popen[str]]) -> None:
+    """Break a case while serving: the page lists the error; fix it: the page comes back."""
+    base, process = server
+    url = base + "cases/corner-bakery/"
+    wait_for(url, lambda page: "Watching customers pays." in page)
+    case = mini / "cases" / "corner-bakery.yaml"
+    good = case.read_text(encoding="utf-8")
+    case.write_text(good.replace("company: Corner Bakery & Sons", "company: [unclosed"), encoding="utf-8")
+    broken = wait_for(url, lambda page: "Content errors" in page)
+    assert "cases/corner-bakery.yaml:5:" in broken
+    assert "Watching customers pays." not in broken
+    assert process.poll() is None
+    case.write_text(good, encoding="utf-8")
+    wait_for(url, lambda page: "Watching customers pays." in page and "Content errors" not in page)
+    assert process.poll() is None
+    process.terminate()
+    output, _ = process.communicate(timeout=20)
+    assert "cases/corner-bakery.yaml:5:" in output
+    assert "Traceback" not in output

@@ -1,0 +1,113 @@
+"""Real MkDocs builds: the shipped site, a fresh project using the plugin, and the export."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, REPO
+from sitecheck import broken_links, run_mkdocs
+
+from cemkit.cli import main
+from cemkit.pipeline import load_project
+from cemkit.urls import page_src, page_url
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once with --strict."""
+    site = tmp_path_factory.mktemp("site")
+    result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    return site
+
+
+def expected_pages(root: Path) -> list[str]:
+    kb = load_project(root).knowledge
+    assert kb is not None
+    pages = []
+    for lang in ("en", "ko"):
+        for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
+            pages.append(page_url(page_src(kind, None, lang), directory_urls=True))
+            pages += [page_url(page_src(kind, item, lang), directory_urls=True) for item in items]
+        pages.append(page_url(page_src("term", None, lang), directory_urls=True))
+    return pages
+
+
+def test_shipped_site_has_every_page_and_no_broken_link(shipped_site: Path) -> None:
+    """Every case, stage and role page exists in both languages, and every internal link resolves."""
+    for url in expected_pages(REPO):
+        assert (shipped_site / url / "index.html").is_file(), url
+    assert broken_links(shipped_site) == []
+
+
+def test_edit_link_opens_the_yaml_source(shipped_site: Path) -> None:
+    """'Edit this page' on a generated page points at the YAML file it comes from."""
+    kb = load_project(REPO).knowledge
+    assert kb is not None
+    case_id = next(iter(kb.cases))
+    html = (shipped_site / "cases" / case_id / "index.html").read_text(encoding="utf-8")
+    assert f'href="https://github.com/cemkit/cem-playbooks/edit/main/cases/{case_id}.yaml"' in html
+
+
+def test_reference_section_is_built_from_docstrings(shipped_site: Path) -> None:
+    """The developer reference shows the package's docstrings."""
+    html = (shipped_site / "reference" / "loader" / "index.html").read_text(encoding="utf-8")
+    assert "load_document" in html
+    assert "Read one file; return its document if it is valid, and its problems." in html
+
+
+def test_plugin_in_a_fresh_project(mini: Path) -> None:
+    """A separate MkDocs project with its own cases/ and playbooks/ builds with the plugin."""
+    result = run_mkdocs("build", "--strict", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    site = mini / "site"
+    for url in expected_pages(mini):
+        assert (site / url / "index.html").is_file(), url
+    assert broken_links(site) == []
+    data = (site / "assets" / "cemkit" / "cases.json").read_text(encoding="utf-8")
+    assert '"corner-bakery"' in data
+
+
+def test_bad_content_fails_the_build_with_every_error(mini: Path) -> None:
+    """A broken case stops `mkdocs build` with one line per problem and no traceback."""
+    for name in ("raw-html", "unknown-reference"):
+        shutil.copyfile(FIXTURES / "bad" / f"{name}.yaml", mini / "cases" / f"{name}.yaml")
+    result = run_mkdocs("build", cwd=mini)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = re.findall(r"ERROR\s+-\s+cemkit: (\S+:\d+:\d+):", result.stderr)
+    assert errors == [
+        "cases/raw-html.yaml:8:17",
+        "cases/unknown-reference.yaml:5:11",
+        "cases/unknown-reference.yaml:10:12",
+    ]
+
+
+def test_export_builds_with_plain_mkdocs(tmp_path: Path) -> None:
+    """`cemkit export DIR` writes a project that MkDocs builds with --strict and without our plugin."""
+    out = tmp_path / "export"
+    assert main(["--root", str(REPO), "export", str(out)]) == 0
+    config = (out / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "cem" not in re.findall(r"^\s*-\s*(\w+)", config, flags=re.MULTILINE)
+    assert "plugins" not in config
+    result = run_mkdocs("build", "--strict", "-f", str(out / "mkdocs.yml"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    site = out / "site"
+    for url in expected_pages(REPO):
+        assert (site / url / "index.html").is_file(), url
+    assert (site / "assets" / "cemkit" / "cases.json").is_file()
+
+
+def test_export_refuses_a_folder_it_did_not_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Exporting into a folder with other files changes nothing and says why."""
+    out = tmp_path / "busy"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    assert main(["--root", str(REPO), "export", str(out)]) == 1
+    assert "not empty" in capsys.readouterr().err
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
