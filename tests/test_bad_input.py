@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, run_cli
 
 from cemkit.yamlsource import MAX_FILE_BYTES
+
+from conftest import FIXTURES, run_cli
 
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb": ["1:4 yaml-anchor"],
@@ -99,7 +99,7 @@ def test_symlinked_content_file_is_refused(mini: Path, tmp_path: Path, capsys: p
     """A content file that is a symbolic link (maybe to a file outside the checkout) is not published."""
     outside = tmp_path / "outside.yaml"
     shutil.copyfile(mini / "cases" / "corner-bakery.yaml", outside)
-    os.symlink(outside, mini / "cases" / "linked.yaml")
+    (mini / "cases" / "linked.yaml").symlink_to(outside)
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
     assert code == 1
     assert "cases/linked.yaml:1:1: symbolic links are not published" in out
@@ -110,7 +110,7 @@ def test_symlinked_image_is_refused(mini: Path, tmp_path: Path, capsys: pytest.C
     (mini / "cases" / "images").mkdir()
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG")
-    os.symlink(secret, mini / "cases" / "images" / "photo.png")
+    (mini / "cases" / "images" / "photo.png").symlink_to(secret)
     case = mini / "cases" / "corner-bakery.yaml"
     case.write_text(
         case.read_text(encoding="utf-8") + 'figures:\n  - src: "images/photo.png"\n    alt: A photo\n', encoding="utf-8"

@@ -45,8 +45,7 @@ def test_rich_text_is_sanitised() -> None:
     """Even if raw HTML slipped past validation, the renderer escapes it and the sanitiser strips the rest."""
     html = render_markdown('Hi <script>alert(1)</script> <a href="javascript:x" onclick="y">z</a>', no_refs)
     assert html == (
-        "<p>Hi &lt;script&gt;alert(1)&lt;/script&gt; "
-        "&lt;a href=\"javascript:x\" onclick=\"y\"&gt;z&lt;/a&gt;</p>"
+        '<p>Hi &lt;script&gt;alert(1)&lt;/script&gt; &lt;a href="javascript:x" onclick="y"&gt;z&lt;/a&gt;</p>'
     )
     cleaned = sanitize_html('<p onclick="x">a <a href="javascript:alert(1)">b</a> <img src=x onerror=y></p>')
     assert cleaned == '<p>a <a rel="noopener noreferrer">b</a> </p>'
@@ -55,7 +54,7 @@ def test_rich_text_is_sanitised() -> None:
 def test_rich_markdown_renders_lists_links_and_refs() -> None:
     """Markdown features editors need still work, and cross-references become links."""
     html = render_markdown(
-        "**Bold** and [[touchpoint]]:\n\n- one\n- [two](https://example.org)", lambda ref: ("../g/#t", "Touchpoint")
+        "**Bold** and [[touchpoint]]:\n\n- one\n- [two](https://example.org)", lambda _: ("../g/#t", "Touchpoint")
     )
     assert "<strong>Bold</strong>" in html
     assert '<a href="../g/#t" rel="noopener noreferrer">Touchpoint</a>' in html

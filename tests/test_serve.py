@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from sitecheck import BIN
 
 pytestmark = pytest.mark.slow

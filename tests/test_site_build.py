@@ -7,12 +7,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, REPO
-from sitecheck import broken_links, run_mkdocs
 
 from cemkit.cli import main
 from cemkit.pipeline import load_project
 from cemkit.urls import page_src, page_url
+
+from conftest import FIXTURES, REPO
+from sitecheck import broken_links, run_mkdocs
 
 pytestmark = pytest.mark.slow
 

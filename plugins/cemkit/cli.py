@@ -8,12 +8,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cemkit.errors import CemkitError, Diagnostic, Severity, display_path
 from cemkit.export import export_site
-from cemkit.loader import CONTENT_DIRS, YAML_SUFFIXES, find_content_files
+from cemkit.loader import find_content_files
 from cemkit.pipeline import load_project
 from cemkit.scaffold import new_case
 from cemkit.schema import SCHEMAS, schema_text, stale_schemas, write_schemas
@@ -92,8 +92,8 @@ def schema(name: str, *, write: Path | None = None, check: Path | None = None) -
     return EXIT_OK
 
 
-def new(root: Path, what: str, slug: str) -> int:
-    """Create a new content file from its scaffold."""
+def new(root: Path, slug: str) -> int:
+    """Create a new case file from its scaffold (`case` is the only kind so far)."""
     path = new_case(root, slug)
     print(f"created {path}: fill in every TODO, then run `cemkit validate {path}`", file=sys.stderr)
     return EXIT_OK
@@ -117,20 +117,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not root.is_dir():
         print(f"cemkit: error: {root}: not a folder", file=sys.stderr)
         return EXIT_USAGE
+    commands: dict[str, Callable[[], int]] = {
+        "validate": lambda: validate(root, args.paths, output_format=args.format),
+        "schema": lambda: schema(args.name, write=args.write, check=args.check),
+        "new": lambda: new(root, args.slug),
+        "export": lambda: export(root, args.dest, config=args.config),
+    }
     try:
-        if args.command == "validate":
-            return validate(root, args.paths, output_format=args.format)
-        if args.command == "schema":
-            return schema(args.name, write=args.write, check=args.check)
-        if args.command == "new":
-            return new(root, args.what, args.slug)
-        return export(root, args.dest, config=args.config)
+        return commands[args.command]()
     except CemkitError as exc:
-        print(f"cemkit: error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
+        message = str(exc)
     except OSError as exc:
-        print(f"cemkit: error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
-        return EXIT_INVALID
+        message = f"{exc.filename or ''}: {exc.strerror}"
+    print(f"cemkit: error: {message}", file=sys.stderr)
+    return EXIT_INVALID
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:

@@ -53,8 +53,13 @@ def export_config(settings: dict[str, Any]) -> str:
     """The `mkdocs.yml` of an export: the project's plain settings, Material, and the extensions pages need."""
     config: dict[str, Any] = {key: settings[key] for key in _CARRIED_KEYS if key in settings}
     config.setdefault("site_name", "CEM playbooks")
-    theme = settings.get("theme") if isinstance(settings.get("theme"), dict) else {}
-    config["theme"] = {"name": "material", **{k: v for k, v in theme.items() if k in ("language", "features", "palette")}}
+    theme = settings.get("theme")
+    if not isinstance(theme, dict):
+        theme = {}
+    config["theme"] = {
+        "name": "material",
+        **{k: v for k, v in theme.items() if k in ("language", "features", "palette")},
+    }
     config["use_directory_urls"] = True
     config["markdown_extensions"] = EXPORT_EXTENSIONS
     config["extra_css"] = [path for path in ASSET_FILES if path.endswith(".css")]
@@ -90,7 +95,7 @@ class _LenientLoader(yaml.SafeLoader):
     """Reads `mkdocs.yml` files that use `!!python/name:` and `!ENV` tags, turning those values into None."""
 
 
-def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+def _ignore_tag(*_: object) -> None:
     return None
 
 
@@ -101,7 +106,7 @@ def _project_settings(path: Path) -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)  # noqa: S506 - safe loader subclass
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LenientLoader)
     except yaml.YAMLError as exc:
         msg = f"{path}: cannot read the site settings: {exc}"
         raise CemkitError(msg) from exc

@@ -73,8 +73,8 @@ LABELS: dict[str, dict[str, str]] = {
         "part_accountable": "accountable",
         "part_consulted": "consulted",
         "part_informed": "informed",
-        "cases_intro": "Every case study in the library, and the same cases grouped by stage, industry, interface type, "
-        "journey stage and country.",
+        "cases_intro": "Every case study in the library, and the same cases grouped by stage, industry, "
+        "interface type, journey stage and country.",
         "stages_intro": "Five stages of Customer Experience Management, two strategic and three of implementation, "
         "plus two topics that run across them. Each playbook gives steps, checklists, key questions and a worksheet.",
         "roles_intro": "Who does what in a CEM programme. Each role's page lists its tasks across the stages.",
@@ -153,10 +153,13 @@ LABELS: dict[str, dict[str, str]] = {
         "part_accountable": "최종 책임",
         "part_consulted": "협의",
         "part_informed": "공유",
-        "cases_intro": "사례 연구 전체 목록입니다. 같은 사례를 단계, 산업, 인터페이스 유형, 여정 단계, 국가별로도 묶어 보여 줍니다.",
-        "stages_intro": "고객경험관리(CEM)의 다섯 단계(전략 단계 둘, 실행 단계 셋)와 모든 단계에 걸친 두 가지 주제입니다. "
+        "cases_intro": "사례 연구 전체 목록입니다. "
+        "같은 사례를 단계, 산업, 인터페이스 유형, 여정 단계, 국가별로도 묶어 보여 줍니다.",
+        "stages_intro": "고객경험관리(CEM)의 다섯 단계(전략 단계 둘, 실행 단계 셋)와 "
+        "모든 단계에 걸친 두 가지 주제입니다. "
         "각 플레이북은 절차, 체크리스트, 핵심 질문, 워크시트를 제공합니다.",
-        "roles_intro": "CEM 프로그램에서 누가 무엇을 하는지 정리했습니다. 역할별 페이지에서 단계마다의 과업을 볼 수 있습니다.",
+        "roles_intro": "CEM 프로그램에서 누가 무엇을 하는지 정리했습니다. "
+        "역할별 페이지에서 단계마다의 과업을 볼 수 있습니다.",
         "glossary_intro": "이 사이트에서 쓰는 용어를 한국어와 영어로 함께 정리했습니다.",
         "content_errors": "콘텐츠 오류",
         "content_errors_intro": "콘텐츠에 오류가 있어 이 페이지 대신 마지막으로 발견된 문제를 보여 줍니다. "

@@ -92,14 +92,12 @@ class RefLinker:
     def _register(self, document: ContentDocument) -> None:
         model = document.model
         add = self._registry.add
-        if isinstance(model, CaseStudy):
-            if add("case", model.id, document, ("id",), self.problems):
-                self._cases[model.id] = (model, document)
-                self._sources[("case", model.id)] = document.path
-        elif isinstance(model, Playbook):
-            if add("stage", model.id, document, ("id",), self.problems):
-                self._playbooks[model.id] = (model, document)
-                self._sources[("stage", model.id)] = document.path
+        if isinstance(model, CaseStudy) and add("case", model.id, document, ("id",), self.problems):
+            self._cases[model.id] = (model, document)
+            self._sources[("case", model.id)] = document.path
+        elif isinstance(model, Playbook) and add("stage", model.id, document, ("id",), self.problems):
+            self._playbooks[model.id] = (model, document)
+            self._sources[("stage", model.id)] = document.path
         elif isinstance(model, RolesFile):
             for index, role in enumerate(model.roles):
                 if add("role", role.id, document, ("roles", index, "id"), self.problems):
@@ -110,11 +108,10 @@ class RefLinker:
                 if add("term", term.id, document, ("terms", index, "id"), self.problems):
                     self._terms[term.id] = term
                     self._sources[("term", term.id)] = document.path
-        elif isinstance(model, ReferenceFile):
-            if add("reference-list", model.kind, document, ("kind",), self.problems):
-                self._references[model.kind] = model
-                for index, item in enumerate(model.items):
-                    add(model.kind, item.id, document, ("items", index, "id"), self.problems)
+        elif isinstance(model, ReferenceFile) and add("reference-list", model.kind, document, ("kind",), self.problems):
+            self._references[model.kind] = model
+            for index, item in enumerate(model.items):
+                add(model.kind, item.id, document, ("items", index, "id"), self.problems)
 
     def _check_document(self, document: ContentDocument) -> None:
         model = document.model
@@ -124,7 +121,9 @@ class RefLinker:
             self._check_playbook(model, document)
         elif isinstance(model, GlossaryFile):
             for index, term in enumerate(model.terms):
-                self._check_refs(document, [(("terms", index, "see_also", n), "term", ref) for n, ref in enumerate(term.see_also)])
+                self._check_refs(
+                    document, [(("terms", index, "see_also", n), "term", ref) for n, ref in enumerate(term.see_also)]
+                )
         for loc, text in iter_texts(model):
             if isinstance(text, RichLocalizedText):
                 self._check_text_refs(document, loc, text)
@@ -139,9 +138,13 @@ class RefLinker:
         refs += [(("roles", i), "role", role) for i, role in enumerate(case.roles)]
         refs += [(("related", i), "case", other) for i, other in enumerate(case.related)]
         self._check_refs(document, refs)
-        self._check_unique(document, "touchpoint", [(("touchpoints", i, "id"), t.id) for i, t in enumerate(case.touchpoints)])
+        self._check_unique(
+            document, "touchpoint", [(("touchpoints", i, "id"), t.id) for i, t in enumerate(case.touchpoints)]
+        )
         self._check_unique(document, "source", [(("sources", i, "id"), s.id) for i, s in enumerate(case.sources)])
-        self._check_unique(document, "stage note", [(("stages", i, "stage"), n.stage) for i, n in enumerate(case.stages)])
+        self._check_unique(
+            document, "stage note", [(("stages", i, "stage"), n.stage) for i, n in enumerate(case.stages)]
+        )
         source_ids = {source.id for source in case.sources}
         for i, outcome in enumerate(case.outcomes):
             if outcome.source not in source_ids:
@@ -150,7 +153,9 @@ class RefLinker:
                 self.problems.append(document.diagnostic(("outcomes", i, "source"), "unknown-ref", message))
         for i, other in enumerate(case.related):
             if other == case.id:
-                self.problems.append(document.diagnostic(("related", i), "self-ref", "a case cannot be related to itself"))
+                self.problems.append(
+                    document.diagnostic(("related", i), "self-ref", "a case cannot be related to itself")
+                )
         self._check_worksheet_example(case, document)
 
     def _check_worksheet_example(self, case: CaseStudy, document: ContentDocument) -> None:
@@ -200,7 +205,13 @@ class RefLinker:
 
     def _check_text_refs(self, document: ContentDocument, loc: Loc, text: LocalizedText) -> None:
         model = document.model
-        own = ("case", model.id) if isinstance(model, CaseStudy) else ("stage", model.id) if isinstance(model, Playbook) else None
+        own = (
+            ("case", model.id)
+            if isinstance(model, CaseStudy)
+            else ("stage", model.id)
+            if isinstance(model, Playbook)
+            else None
+        )
         seen_in_both = {lang: getattr(text, lang) for lang in ("en", "ko")}
         for lang, value in seen_in_both.items():
             if value is None or (lang == "ko" and value == text.en):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -150,7 +150,9 @@ def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument |
 def _placeholders(node: Node, path: str) -> Iterator[Diagnostic]:
     if isinstance(node, ScalarNode):
         if isinstance(node.value, str) and _PLACEHOLDER.match(node.value):
-            yield Diagnostic(path, node.line, node.col, "placeholder", "fill in this TODO placeholder (or delete the field)")
+            yield Diagnostic(
+                path, node.line, node.col, "placeholder", "fill in this TODO placeholder (or delete the field)"
+            )
     elif isinstance(node, MappingNode):
         for _, value in node.entries.values():
             yield from _placeholders(value, path)
@@ -221,20 +223,18 @@ def _check_figures(document: ContentDocument, folder: Path, root: Path) -> list[
 
 def image_path_problem(src: str, folder: Path, root: Path) -> str | None:
     """Why the image path `src` (relative to `folder`) may not be published, or `None` if it may."""
-    if "\\" in src:
-        return "use forward slashes in image paths"
-    if ":" in src.split("/", 1)[0] or src.startswith("//"):
-        return "images must be files in the project, not URLs"
-    if src.startswith("/"):
-        return "image paths must be relative to the YAML file, not absolute"
-    if ".." in src.split("/"):
-        return "image paths must not leave the project ('..')"
-    target = folder / src
-    if not target.is_file():
-        return f"image file '{src}' not found next to this file"
-    if _passes_through_symlink(target, root):
-        return "image paths must not be or pass through a symbolic link"
-    return None
+    checks: tuple[tuple[Callable[[], bool], str], ...] = (
+        (lambda: "\\" in src, "use forward slashes in image paths"),
+        (lambda: ":" in src.split("/", 1)[0] or src.startswith("//"), "images must be files in the project, not URLs"),
+        (lambda: src.startswith("/"), "image paths must be relative to the YAML file, not absolute"),
+        (lambda: ".." in src.split("/"), "image paths must not leave the project ('..')"),
+        (lambda: not (folder / src).is_file(), f"image file '{src}' not found next to this file"),
+        (
+            lambda: _passes_through_symlink(folder / src, root),
+            "image paths must not be or pass through a symbolic link",
+        ),
+    )
+    return next((message for failed, message in checks if failed()), None)
 
 
 def _passes_through_symlink(path: Path, root: Path) -> bool:

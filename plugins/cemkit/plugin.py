@@ -50,10 +50,12 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.serving = False
         self.last_good: SiteOutput | None = None
 
-    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:  # noqa: ARG002
+        """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Check the Markdown extensions the pages need and add the stylesheet."""
         missing = [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]
         if missing:
             raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
@@ -63,6 +65,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Build the knowledge base and add every generated page, data file and asset."""
         root = self._root(config)
         result = build_site(
             root,
@@ -83,7 +86,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             self._add(files, File.generated(config, src_uri, content=data), config)
         return files
 
-    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:  # noqa: ARG002
+        """Rebuild when a content file changes."""
         root = self._root(config)
         for name in self.config.content_dirs:
             if (root / name).is_dir():
@@ -121,7 +125,7 @@ def _error_site(errors: list[Diagnostic], last_good: SiteOutput | None, language
         page = render_error_page(errors, lang=lang)
         section_indexes = {page_src(kind, None, lang) for kind in SECTIONS}
         pages.update({path: page for path in sorted(paths) if page_language(path) == lang})
-        pages.update({path: page for path in section_indexes})
+        pages.update(dict.fromkeys(section_indexes, page))
     return SiteOutput(pages=pages, files=dict(last_good.files) if last_good else {})
 
 

@@ -8,6 +8,7 @@ Templates (`templates/*.md.j2`) never emit raw values: every `{{ ... }}` goes th
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,7 +108,9 @@ class PageRenderer:
         kb = self.knowledge
         pages: dict[str, str] = {}
         for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
-            pages[page_src(kind, None, self.lang)] = self.render(f"{kind}s_index.md.j2", page_src(kind, None, self.lang))
+            pages[page_src(kind, None, self.lang)] = self.render(
+                f"{kind}s_index.md.j2", page_src(kind, None, self.lang)
+            )
             for item_id, item in items.items():
                 src = page_src(kind, item_id, self.lang)
                 pages[src] = self.render(f"{kind}.md.j2", src, item=item)
@@ -203,7 +206,12 @@ class PageHelpers:
         return lang_prefix(self.lang)
 
     def _resolve(self, ref: CrossRef) -> tuple[str, str]:
-        published = {"case": self._kb.cases, "stage": self._kb.playbooks, "role": self._kb.roles, "term": self._kb.terms}
+        published: dict[str, Mapping[str, object]] = {
+            "case": self._kb.cases,
+            "stage": self._kb.playbooks,
+            "role": self._kb.roles,
+            "term": self._kb.terms,
+        }
         if ref.target not in published[ref.kind]:
             return "", ref.target
         target = page_src(ref.kind, ref.target, self.lang)
@@ -235,7 +243,7 @@ def _environment(lang: str) -> Environment:
         message = f"template printed a {type(value).__name__}; convert it to text first"
         raise TypeError(message)
 
-    env = Environment(
+    return Environment(
         loader=PackageLoader("cemkit", "templates"),
         undefined=StrictUndefined,
         finalize=finalize,
@@ -246,20 +254,20 @@ def _environment(lang: str) -> Environment:
         comment_start_string="{##",
         comment_end_string="##}",
     )
-    return env
 
 
 def _tidy(text: str) -> str:
     """Drop repeated blank lines left by template logic, except inside rendered rich text."""
     tidy: list[str] = []
     in_rich = False
-    for line in text.splitlines():
-        if line.startswith(_RICH_OPEN):
+    for raw in text.splitlines():
+        line = raw
+        if raw.startswith(_RICH_OPEN):
             in_rich = True
-        elif line == _RICH_CLOSE:
+        elif raw == _RICH_CLOSE:
             in_rich = False
         elif not in_rich:
-            line = line.rstrip()
+            line = raw.rstrip()
             if not line and tidy and not tidy[-1]:
                 continue
         tidy.append(line)

@@ -147,9 +147,13 @@ def _check_url(url: str, offset: int) -> None:
         return
     scheme = _SCHEME.match(url)
     if scheme is None:
-        raise _rich_error(f"link '{url}' must be a full http(s):// or mailto: address, or a [[cross-reference]]", offset)
+        raise _rich_error(
+            f"link '{url}' must be a full http(s):// or mailto: address, or a [[cross-reference]]", offset
+        )
     if scheme.group(1).lower() not in URL_SCHEMES:
-        raise _rich_error(f"links with the scheme '{scheme.group(1)}:' are not allowed (use http, https or mailto)", offset)
+        raise _rich_error(
+            f"links with the scheme '{scheme.group(1)}:' are not allowed (use http, https or mailto)", offset
+        )
 
 
 def _rich_error(message: str, offset: int) -> PydanticCustomError:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TypeAlias
 
 import yaml
@@ -97,7 +98,7 @@ def read_yaml_file(path: str, display: str | None = None) -> ParsedFile:
     """Read and parse the YAML file at `path`; `display` is the name used in messages."""
     name = display or path
     try:
-        with open(path, "rb") as handle:
+        with Path(path).open("rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         return ParsedFile(name, None, [Diagnostic(name, 1, 1, "io", f"cannot read file: {exc.strerror}")])
@@ -112,8 +113,12 @@ def parse_yaml(data: bytes, path: str) -> ParsedFile:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line, col = _line_col(data[: exc.start].decode("utf-8", "replace"), len(data[: exc.start].decode("utf-8", "replace")))
-        return ParsedFile(path, None, [Diagnostic(path, line, col, "encoding", "file is not valid UTF-8; save it as UTF-8")])
+        line, col = _line_col(
+            data[: exc.start].decode("utf-8", "replace"), len(data[: exc.start].decode("utf-8", "replace"))
+        )
+        return ParsedFile(
+            path, None, [Diagnostic(path, line, col, "encoding", "file is not valid UTF-8; save it as UTF-8")]
+        )
     if text.startswith("\ufeff"):
         text = text[1:]
     bad = _forbidden_characters(text, path)

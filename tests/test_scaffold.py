@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from sitecheck import run_mkdocs
+
+FILLED = {
+    '  en: "TODO: the case\'s title in English"': '  en: "Morning Bakery"',
+    '  ko: "TODO: 사례 제목"': '  ko: "아침 제과점"',
+    'company: "TODO: company name"': "company: Morning Bakery Ltd",
+    "industry: todo-industry-id": "industry: bakery",
+    '  en: "TODO: country"': "  en: Nowhere",
+    '  ko: "TODO: 국가"': "  ko: 어디에도 없음",
+    'period: "TODO: when it happened, e.g. 1999-2003"': 'period: "2021"',
+    "    TODO: what the company did and why it matters for CEM, in two or three sentences.": "    A second fictional bakery.",
+    "    TODO: 기업이 무엇을 했고 CEM에서 왜 중요한지 두세 문장으로 적습니다.": "    두 번째 가상 제과점입니다.",
+    "  - stage: todo-stage-id": "  - stage: analyse",
+    '      en: "TODO: what this case teaches about the stage."': "      en: Early bakers watch their customers.",
+    '      ko: "TODO: 이 단계에 대해 사례가 주는 교훈."': "      ko: 이른 아침의 제빵사는 고객을 관찰합니다.",
+    '  - en: "TODO: a lesson a practitioner can apply."': "  - en: Open when your customers need you.",
+    '    ko: "TODO: 실무자가 적용할 수 있는 교훈."': "    ko: 고객이 필요로 할 때 문을 엽니다.",
+    "  - id: todo-source-id": "  - id: own",
+    '    author: "TODO: author or organisation"': "    author: Test Author",
+    '    title: "TODO: title as published"': "    title: A test source",
+    "    year: TODO": "    year: 2021",
+}
+
+
+@pytest.mark.slow
+def test_new_case_scaffold_validates_once_filled(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cemkit new case` writes a commented scaffold that fails until its TODOs are filled, then builds."""
+    code, _, err = run_cli(["--root", str(mini), "new", "case", "morning-bakery"], capsys)
+    assert code == 0, err
+    path = mini / "cases" / "morning-bakery.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schemas/case.schema.json\n")
+    assert "# One of: bakery" in text
+    assert "Stage ids: analyse" in text
+
+    code, out, _ = run_cli(["--root", str(mini), "validate", str(path)], capsys)
+    assert code == 1
+    assert "fill in this TODO placeholder" in out
+
+    for old, new in FILLED.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run_cli(["--root", str(mini), "validate", str(path)], capsys)
+    assert (code, out) == (0, "")
+
+    result = run_mkdocs("build", "--strict", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    index = (mini / "site" / "cases" / "index.html").read_text(encoding="utf-8")
+    assert 'href="morning-bakery/"' in index
+    stage = (mini / "site" / "stages" / "analyse" / "index.html").read_text(encoding="utf-8")
+    assert "Morning Bakery" in stage
+
+
+def test_new_case_never_overwrites(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Asking for an id that already has a file changes nothing."""
+    path = mini / "cases" / "corner-bakery.yaml"
+    before = path.read_bytes()
+    code, _, err = run_cli(["--root", str(mini), "new", "case", "corner-bakery"], capsys)
+    assert code == 1
+    assert "already exists" in err
+    assert path.read_bytes() == before
+
+
+def test_new_case_rejects_a_bad_id(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An id with capitals or spaces is refused with the rule it breaks."""
+    code, _, err = run_cli(["--root", str(mini), "new", "case", "Corner Bakery"], capsys)
+    assert code == 1
+    assert "not a valid id" in err
