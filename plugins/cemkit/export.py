@@ -56,10 +56,8 @@ def export_config(settings: dict[str, Any]) -> str:
     theme = settings.get("theme")
     if not isinstance(theme, dict):
         theme = {}
-    config["theme"] = {
-        "name": "material",
-        **{k: v for k, v in theme.items() if k in ("language", "features", "palette")},
-    }
+    carried = {key: value for key, value in theme.items() if key in ("language", "features", "palette", "font")}
+    config["theme"] = {"name": "material", "font": False, **carried}
     config["use_directory_urls"] = True
     config["markdown_extensions"] = EXPORT_EXTENSIONS
     config["extra_css"] = [path for path in ASSET_FILES if path.endswith(".css")]
