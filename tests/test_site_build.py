@@ -112,3 +112,25 @@ def test_export_refuses_a_folder_it_did_not_write(tmp_path: Path, capsys: pytest
     assert main(["--root", str(REPO), "export", str(out)]) == 1
     assert "not empty" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+
+
+def test_warnings_fail_only_strict_builds(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A text missing its Korean version warns at its line; `--strict` turns the warning into a failure."""
+    case = mini / "cases" / "corner-bakery.yaml"
+    case.write_text(
+        case.read_text(encoding="utf-8").replace(
+            "lesson: {en: Watching customers pays., ko: 고객 관찰은 효과가 있습니다.}",
+            "lesson: {en: Watching customers pays.}",
+        ),
+        encoding="utf-8",
+    )
+    warning = "cases/corner-bakery.yaml:11:13: warning: text has no ko version"
+    relaxed = run_mkdocs("build", cwd=mini)
+    assert relaxed.returncode == 0, relaxed.stderr
+    assert warning in relaxed.stderr
+    strict = run_mkdocs("build", "--strict", cwd=mini)
+    assert strict.returncode == 1
+    assert warning in strict.stderr
+    assert main(["--root", str(mini), "validate"]) == 0
+    assert main(["--root", str(mini), "validate", "--strict"]) == 1
+    assert warning in capsys.readouterr().out

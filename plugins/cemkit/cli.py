@@ -35,6 +35,7 @@ def get_parser() -> argparse.ArgumentParser:
         default="github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text",
         help="'github' adds ::error annotations (default inside GitHub Actions)",
     )
+    validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     schema = commands.add_parser("schema", help="print or write the JSON Schemas of the content files")
     schema.add_argument("name", nargs="?", choices=sorted(SCHEMAS), default="content", help="which schema to print")
@@ -52,7 +53,7 @@ def get_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "text") -> int:
+def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "text", strict: bool = False) -> int:
     """Check the content of the project at `root`; report the problems in `paths` (all when empty)."""
     files, problems = find_content_files(root)
     chosen = _expand(paths)
@@ -67,13 +68,15 @@ def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "te
         shown = {display_path(path, root) for path in chosen}
         diagnostics = [d for d in diagnostics if d.path in shown]
     _report(diagnostics, output_format)
-    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    errors = [d for d in diagnostics if strict or d.severity is Severity.ERROR]
     checked = len(chosen) if chosen else len(files)
     if errors:
         files_with_errors = len({d.path for d in errors})
-        print(f"cemkit: {len(errors)} error(s) in {files_with_errors} file(s)", file=sys.stderr)
+        noun = "problem" if strict else "error"
+        print(f"cemkit: {len(errors)} {noun}(s) in {files_with_errors} file(s)", file=sys.stderr)
         return EXIT_INVALID
-    print(f"cemkit: {checked} file(s) OK", file=sys.stderr)
+    warnings = len(diagnostics)
+    print(f"cemkit: {checked} file(s) OK" + (f", {warnings} warning(s)" if warnings else ""), file=sys.stderr)
     return EXIT_OK
 
 
@@ -118,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cemkit: error: {root}: not a folder", file=sys.stderr)
         return EXIT_USAGE
     commands: dict[str, Callable[[], int]] = {
-        "validate": lambda: validate(root, args.paths, output_format=args.format),
+        "validate": lambda: validate(root, args.paths, output_format=args.format, strict=args.strict),
         "schema": lambda: schema(args.name, write=args.write, check=args.check),
         "new": lambda: new(root, args.slug),
         "export": lambda: export(root, args.dest, config=args.config),

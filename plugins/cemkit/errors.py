@@ -33,7 +33,8 @@ class Diagnostic:
     """Errors stop a build; warnings fail only strict builds."""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: {self.message} [{self.code}]"
+        label = "warning: " if self.severity is Severity.WARNING else ""
+        return f"{self.path}:{self.line}:{self.col}: {label}{self.message} [{self.code}]"
 
     def github_annotation(self) -> str:
         """Format as a GitHub Actions workflow command, which marks the line in a pull request."""

@@ -11,6 +11,7 @@ from pathlib import Path
 from cemkit.errors import Diagnostic, Severity, sort_diagnostics
 from cemkit.knowledge import KnowledgeBase
 from cemkit.linker import link_documents
+from cemkit.lint import lint_documents
 from cemkit.loader import CONTENT_DIRS, find_content_files, load_files
 from cemkit.models import LANGUAGES
 from cemkit.renderer import SiteOutput, render_site
@@ -52,9 +53,10 @@ def load_project(
     if loaded.unreadable:
         # A file that could not be parsed may define ids that others use: do not blame those references.
         link_problems = [d for d in link_problems if d.code != "unknown-ref"]
-    if diagnostics:
+    if any(d.severity is Severity.ERROR for d in diagnostics):
         knowledge = None
     diagnostics += link_problems
+    diagnostics += lint_documents(loaded.documents)
     return BuildResult(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))
 
 
