@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import functools
 import http.server
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from conftest import FIXTURES
 from sitecheck import run_mkdocs
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -28,10 +32,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The mini fixture project built and served on localhost."""
-    import shutil
-
-    from conftest import FIXTURES
-
     project = tmp_path_factory.mktemp("browser") / "mini"
     shutil.copytree(FIXTURES / "mini", project)
     result = run_mkdocs("build", "--strict", cwd=project)
@@ -48,25 +48,23 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail("Debian's chromium is required: apt-get install chromium (scripts/test.sh does it)")
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
 
 
-def test_case_page_shows_hostile_text_as_text(browser: object, site_url: str) -> None:
+def test_case_page_shows_hostile_text_as_text(browser: Browser, site_url: str) -> None:
     """A case title holding a <script> tag is displayed literally and never runs; no console errors."""
-    page = browser.new_page()  # type: ignore[attr-defined]
+    page = browser.new_page()
     errors: list[str] = []
     dialogs: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
@@ -88,9 +86,9 @@ def test_case_page_shows_hostile_text_as_text(browser: object, site_url: str) ->
     page.close()
 
 
-def test_korean_case_page(browser: object, site_url: str) -> None:
+def test_korean_case_page(browser: Browser, site_url: str) -> None:
     """The Korean page shows the Korean text and Korean labels."""
-    page = browser.new_page()  # type: ignore[attr-defined]
+    page = browser.new_page()
     page.goto(site_url + "ko/cases/corner-bakery/")
     assert page.locator("article h1").inner_text() == "모퉁이 제과점"
     assert page.locator("article h2", has_text="고객접점").count() == 1
