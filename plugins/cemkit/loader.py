@@ -19,7 +19,16 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cemkit.errors import Diagnostic, display_path
 from cemkit.models import CaseStudy, ContentFile
-from cemkit.yamlsource import MappingNode, Node, ScalarNode, SequenceNode, locate, read_yaml_file, to_data
+from cemkit.yamlsource import (
+    MappingNode,
+    Node,
+    ParsedFile,
+    ScalarNode,
+    SequenceNode,
+    locate,
+    read_yaml_file,
+    to_data,
+)
 
 CONTENT_DIRS: tuple[str, ...] = ("cases", "playbooks")
 """Folders of a project that hold content, relative to its root."""
@@ -98,36 +107,24 @@ def load_files(paths: Iterable[Path], root: Path) -> LoadResult:
         if _passes_through_symlink(path, root):
             result.diagnostics.append(_symlink_problem(path, root))
             continue
-        document, problems = load_document(path, shown, root)
+        parsed = read_yaml_file(str(path), shown)
+        document, problems = validate_document(parsed, path, root)
         result.diagnostics.extend(problems)
         if document is not None:
             result.documents.append(document)
         elif problems:
-            _note_invalid(path, result)
+            _note_invalid(parsed, result)
     return result
-
-
-def _note_invalid(path: Path, result: LoadResult) -> None:
-    parsed = read_yaml_file(str(path))
-    data = to_data(parsed.root) if not parsed.diagnostics else None
-    if not isinstance(data, dict):
-        result.unreadable = True
-        return
-    kind = data.get("kind")
-    lists = {"roles": ("role", "roles"), "glossary": ("term", "terms")}
-    if kind in ("case", "playbook") and isinstance(data.get("id"), str):
-        result.invalid_ids.add(("case" if kind == "case" else "stage", data["id"]))
-    elif isinstance(kind, str):
-        ref_kind, key = lists.get(kind, (kind, "items"))
-        items = data.get(key)
-        for item in items if isinstance(items, list) else []:
-            if isinstance(item, dict) and isinstance(item.get("id"), str):
-                result.invalid_ids.add((ref_kind, item["id"]))
 
 
 def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument | None, list[Diagnostic]]:
     """Read one file; return its document if it is valid, and its problems."""
-    parsed = read_yaml_file(str(path), shown)
+    return validate_document(read_yaml_file(str(path), shown), path, root)
+
+
+def validate_document(parsed: ParsedFile, path: Path, root: Path) -> tuple[ContentDocument | None, list[Diagnostic]]:
+    """Validate a parsed file against the models; return its document if it is valid, and its problems."""
+    shown = parsed.path
     if parsed.diagnostics:
         return None, parsed.diagnostics
     node = parsed.root
@@ -145,6 +142,24 @@ def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument |
     document = ContentDocument(shown, model, node)
     problems = _check_figures(document, path.parent, root) if isinstance(model, CaseStudy) else []
     return (None if problems else document), problems
+
+
+def _note_invalid(parsed: ParsedFile, result: LoadResult) -> None:
+    """Remember the ids a file that failed validation defines, or that it could not be read at all."""
+    data = to_data(parsed.root) if not parsed.diagnostics else None
+    if not isinstance(data, dict):
+        result.unreadable = True
+        return
+    kind = data.get("kind")
+    lists = {"roles": ("role", "roles"), "glossary": ("term", "terms")}
+    if kind in ("case", "playbook") and isinstance(data.get("id"), str):
+        result.invalid_ids.add(("case" if kind == "case" else "stage", data["id"]))
+    elif isinstance(kind, str):
+        ref_kind, key = lists.get(kind, (kind, "items"))
+        items = data.get(key)
+        for item in items if isinstance(items, list) else []:
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                result.invalid_ids.add((ref_kind, item["id"]))
 
 
 def _placeholders(node: Node, path: str) -> Iterator[Diagnostic]:
