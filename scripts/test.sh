@@ -4,11 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-if [ ! -x /usr/bin/chromium ]; then
+# Browser tests: Debian's chromium, and a Korean font so screenshots show Hangul.
+if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi nanum; then
   if command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-nanum >/dev/null
   else
-    echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium' first." >&2
+    echo "The browser tests need Debian's chromium and fonts-nanum: run 'sudo apt-get install chromium fonts-nanum' first." >&2
     exit 2
   fi
 fi

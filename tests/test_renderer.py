@@ -99,3 +99,14 @@ def test_rendering_is_deterministic(mini: Path) -> None:
     assert first is not None and second is not None
     assert first.pages == second.pages
     assert first.files == second.files
+
+
+def test_term_link_reads_naturally_inside_english_sentences(mini: Path) -> None:
+    """A bare [[term]] shows the term in lower case in English prose; the glossary keeps its capital."""
+    output = build_site(mini).output
+    assert output is not None
+    assert (
+        'href="../../glossary/#term-touchpoint" rel="noopener noreferrer">touchpoint</a>'
+        in output.pages["cases/corner-bakery.md"]
+    )
+    assert "## Touchpoint {#term-touchpoint}" in output.pages["glossary/index.md"]

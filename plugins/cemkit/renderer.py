@@ -216,7 +216,10 @@ class PageHelpers:
             return "", ref.target
         target = page_src(ref.kind, ref.target, self.lang)
         url = html_link(self.src, target, anchor(ref.kind, ref.target), directory_urls=self._renderer.directory_urls)
-        return url, self.title(ref.kind, ref.target)
+        label = self.title(ref.kind, ref.target)
+        if ref.kind == "term" and self.lang == "en" and label[:1].isupper() and label[1:2].islower():
+            label = label[0].lower() + label[1:]  # a term inside a sentence: "every touchpoint", not "every Touchpoint"
+        return url, label
 
     def sorted_terms(self) -> list[Term]:
         """Glossary terms sorted by their name in this language."""
