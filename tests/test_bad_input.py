@@ -140,3 +140,21 @@ def test_github_annotations(mini: Path, capsys: pytest.CaptureFixture[str], monk
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
     assert code == 1
     assert "::error file=cases/raw-html.yaml,line=8,col=17::cases/raw-html.yaml:8:17: raw HTML" in out
+
+
+def test_validate_finds_the_project_from_a_subfolder(
+    mini: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run inside cases/, `cemkit validate` checks the whole project and names files from its root."""
+    shutil.copyfile(FIXTURES / "bad" / "raw-html.yaml", mini / "cases" / "raw-html.yaml")
+    monkeypatch.chdir(mini / "cases")
+    code, out, _ = run_cli(["validate"], capsys)
+    assert code == 1
+    assert out.startswith("cases/raw-html.yaml:8:17: raw HTML")
+
+
+def test_validate_without_content_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty folder is not silently 'OK'."""
+    code, _, err = run_cli(["--root", str(tmp_path), "validate"], capsys)
+    assert code == 2
+    assert "no content found" in err

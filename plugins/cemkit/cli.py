@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cemkit.errors import CemkitError, Diagnostic, Severity, display_path
 from cemkit.export import export_site
-from cemkit.loader import find_content_files
+from cemkit.loader import CONTENT_DIRS, find_content_files
 from cemkit.pipeline import load_project
 from cemkit.scaffold import new_case
 from cemkit.schema import SCHEMAS, schema_text, stale_schemas, write_schemas
@@ -24,7 +24,12 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def get_parser() -> argparse.ArgumentParser:
     """The argument parser of the `cemkit` command."""
     parser = argparse.ArgumentParser(prog="cemkit", description="CEM knowledge and playbooks: check and build content.")
-    parser.add_argument("--root", type=Path, default=Path(), help="project folder (default: the current folder)")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="project folder (default: the nearest folder upwards holding mkdocs.yml, cases/ or playbooks/)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     validate = commands.add_parser("validate", help="check content files; print path:line:col: message per problem")
@@ -61,6 +66,9 @@ def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "te
     for path in missing:
         print(f"cemkit: error: {path}: no such file or folder", file=sys.stderr)
     if missing:
+        return EXIT_USAGE
+    if not files and not chosen:
+        print(f"cemkit: error: no content found in {root} (expected cases/ or playbooks/)", file=sys.stderr)
         return EXIT_USAGE
     result = load_project(root, paths=sorted({*files, *chosen}))
     diagnostics = [*problems, *result.diagnostics]
@@ -116,7 +124,7 @@ def export(root: Path, dest: Path, *, config: Path | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; the only place that turns errors into messages and exit codes."""
     args = get_parser().parse_args(argv)
-    root: Path = args.root
+    root: Path = args.root if args.root is not None else find_project_root(Path.cwd())
     if not root.is_dir():
         print(f"cemkit: error: {root}: not a folder", file=sys.stderr)
         return EXIT_USAGE
@@ -134,6 +142,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = f"{exc.filename or ''}: {exc.strerror}"
     print(f"cemkit: error: {message}", file=sys.stderr)
     return EXIT_INVALID
+
+
+def find_project_root(start: Path) -> Path:
+    """The nearest folder from `start` upwards that looks like a project; `start` itself if none does."""
+    for folder in (start, *start.parents):
+        if (folder / "mkdocs.yml").is_file() or any((folder / name).is_dir() for name in CONTENT_DIRS):
+            return folder
+    return start
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:
