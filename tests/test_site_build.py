@@ -134,3 +134,14 @@ def test_warnings_fail_only_strict_builds(mini: Path, capsys: pytest.CaptureFixt
     assert main(["--root", str(mini), "validate"]) == 0
     assert main(["--root", str(mini), "validate", "--strict"]) == 1
     assert warning in capsys.readouterr().out
+
+
+def test_broken_link_or_anchor_fails_strict(mini: Path) -> None:
+    """A hand-written page linking to a missing page or anchor fails `--strict`."""
+    (mini / "docs" / "index.md").write_text(
+        "# Mini\n\n[a](cases/index.md#no-such-anchor) [b](cases/no-such-case.md)\n", encoding="utf-8"
+    )
+    result = run_mkdocs("build", "--strict", cwd=mini)
+    assert result.returncode == 1
+    assert "does not contain an anchor '#no-such-anchor'" in result.stderr
+    assert "'cases/no-such-case.md', but the target is not found" in result.stderr
