@@ -16,18 +16,18 @@ def test_every_page_in_both_languages(mini: Path) -> None:
     result = build_site(mini)
     assert result.output is not None
     expected = {
-        "cases/index.md", "cases/corner-bakery.md", "stages/index.md", "stages/analyse.md",
-        "roles/index.md", "roles/baker.md", "roles/owner.md", "glossary/index.md",
+        "cases/index.md", "cases/corner-bakery/index.md", "stages/index.md", "stages/analyse/index.md",
+        "roles/index.md", "roles/baker/index.md", "roles/owner/index.md", "glossary/index.md",
     }  # fmt: skip
     assert set(result.output.pages) == expected | {f"ko/{page}" for page in expected}
-    assert "# 모퉁이 제과점" in result.output.pages["ko/cases/corner-bakery.md"]
+    assert "# 모퉁이 제과점" in result.output.pages["ko/cases/corner-bakery/index.md"]
 
 
 def test_plain_text_is_escaped(mini: Path) -> None:
     """A title with HTML and Markdown syntax is shown as text, never as markup."""
     result = build_site(mini)
     assert result.output is not None
-    page = result.output.pages["cases/corner-bakery.md"]
+    page = result.output.pages["cases/corner-bakery/index.md"]
     assert page.startswith("# Corner Bakery &lt;script&gt;alert\\(1\\)&lt;/script&gt;\n")
     assert "<script>" not in page
     assert "| Till \\| counter |" in page
@@ -66,8 +66,8 @@ def test_links_inside_rich_text_follow_url_style(mini: Path) -> None:
     with_dirs = build_site(mini).output
     without = build_site(mini, directory_urls=False).output
     assert with_dirs is not None and without is not None
-    assert 'href="../../glossary/#term-touchpoint"' in with_dirs.pages["cases/corner-bakery.md"]
-    assert 'href="../glossary/index.html#term-touchpoint"' in without.pages["cases/corner-bakery.md"]
+    assert 'href="../../glossary/#term-touchpoint"' in with_dirs.pages["cases/corner-bakery/index.md"]
+    assert 'href="../../glossary/index.html#term-touchpoint"' in without.pages["cases/corner-bakery/index.md"]
 
 
 def test_case_data_file(mini: Path) -> None:
@@ -89,8 +89,8 @@ def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:
     """A role's page groups its tasks by stage, each linking to the step's anchor."""
     output = build_site(mini).output
     assert output is not None
-    page = output.pages["roles/baker.md"]
-    assert "[Watch customers](../stages/analyse.md#step-watch) (responsible): Watches" in page
+    page = output.pages["roles/baker/index.md"]
+    assert "[Watch customers](../../stages/analyse/index.md#step-watch) (responsible): Watches" in page
 
 
 def test_rendering_is_deterministic(mini: Path) -> None:
@@ -107,6 +107,6 @@ def test_term_link_reads_naturally_inside_english_sentences(mini: Path) -> None:
     assert output is not None
     assert (
         'href="../../glossary/#term-touchpoint" rel="noopener noreferrer">touchpoint</a>'
-        in output.pages["cases/corner-bakery.md"]
+        in output.pages["cases/corner-bakery/index.md"]
     )
     assert "## Touchpoint {#term-touchpoint}" in output.pages["glossary/index.md"]

@@ -24,8 +24,11 @@ def page_language(src: str) -> str:
 def page_src(kind: str, item_id: str | None, lang: str) -> str:
     """Source path (`src_uri`) of a generated page; `item_id=None` gives the section index."""
     section = SECTIONS[kind]
-    name = "index" if item_id is None or kind == "term" else item_id
-    return f"{lang_prefix(lang)}{section}/{name}.md"
+    if item_id is None or kind == "term":
+        return f"{lang_prefix(lang)}{section}/index.md"
+    # Each page is the index of its own folder, so a link is the same relative to the source file and to the
+    # built page: engines that rewrite links in raw HTML (Zensical) and those that do not (MkDocs) agree.
+    return f"{lang_prefix(lang)}{section}/{item_id}/index.md"
 
 
 def anchor(kind: str, item_id: str) -> str:
