@@ -9,6 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from cemkit.pipeline import load_project
+from cemkit.urls import page_src, page_url
+
 BIN = Path(sys.executable).parent
 
 
@@ -63,3 +66,16 @@ def broken_links(site: Path) -> list[str]:
                 if unquote(parts.fragment) not in ids:
                     broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
     return sorted(broken)
+
+
+def expected_pages(root: Path) -> list[str]:
+    """Site URLs of every generated page of the project at `root`, in both languages."""
+    kb = load_project(root).knowledge
+    assert kb is not None
+    pages = []
+    for lang in ("en", "ko"):
+        for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
+            pages.append(page_url(page_src(kind, None, lang), directory_urls=True))
+            pages += [page_url(page_src(kind, item, lang), directory_urls=True) for item in items]
+        pages.append(page_url(page_src("term", None, lang), directory_urls=True))
+    return pages

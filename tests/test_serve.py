@@ -1,4 +1,4 @@
-"""`mkdocs serve` survives a bad edit: it shows the errors, then recovers on the next good save."""
+"""`mkdocs serve` (and `properdocs serve`) survive a bad edit: it shows the errors, then recovers on the next good save."""
 
 from __future__ import annotations
 
@@ -43,12 +43,13 @@ def wait_for(url: str, condition: Callable[[str], bool], timeout: float = 60) ->
     pytest.fail(f"timed out waiting on {url}; last response:\n{page[:2000]}")
 
 
-@pytest.fixture
-def server(mini: Path) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+@pytest.fixture(params=["mkdocs", "properdocs"])
+def server(mini: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`mkdocs serve` or `properdocs serve` on the mini project, on a free port."""
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"],
+        [str(BIN / request.param), "serve", "-a", f"127.0.0.1:{port}", "-f", "mkdocs.yml"],
         cwd=mini,
         env=env,
         stdout=subprocess.PIPE,

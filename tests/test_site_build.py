@@ -10,10 +10,9 @@ import pytest
 
 from cemkit.cli import main
 from cemkit.pipeline import load_project
-from cemkit.urls import page_src, page_url
 
 from conftest import FIXTURES, REPO
-from sitecheck import broken_links, run_mkdocs
+from sitecheck import broken_links, expected_pages, run_mkdocs
 
 pytestmark = pytest.mark.slow
 
@@ -25,18 +24,6 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
     assert result.returncode == 0, result.stderr
     return site
-
-
-def expected_pages(root: Path) -> list[str]:
-    kb = load_project(root).knowledge
-    assert kb is not None
-    pages = []
-    for lang in ("en", "ko"):
-        for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
-            pages.append(page_url(page_src(kind, None, lang), directory_urls=True))
-            pages += [page_url(page_src(kind, item, lang), directory_urls=True) for item in items]
-        pages.append(page_url(page_src("term", None, lang), directory_urls=True))
-    return pages
 
 
 def test_shipped_site_has_every_page_and_no_broken_link(shipped_site: Path) -> None:
