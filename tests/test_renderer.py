@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 from cemkit.pipeline import build_site
-from cemkit.richtext import escape_markdown, render_markdown, sanitize_html
+from cemkit.richtext import check_markdown, escape_markdown, render_markdown, sanitize_html
 
 
 def no_refs(ref: object) -> tuple[str, str]:
@@ -110,3 +110,10 @@ def test_term_link_reads_naturally_inside_english_sentences(mini: Path) -> None:
         in output.pages["cases/corner-bakery/index.md"]
     )
     assert "## Touchpoint {#term-touchpoint}" in output.pages["glossary/index.md"]
+
+
+def test_cross_reference_followed_by_parentheses_is_not_a_link() -> None:
+    """`[[evp]](EVP)` is a cross-reference followed by text in brackets, not a Markdown link to 'EVP'."""
+    check_markdown("The [[evp]](EVP) and [[brand-experience]](제품, 보고 느끼기) read naturally.")
+    html = render_markdown("The [[evp]](EVP) promise.", lambda _: ("../g/#evp", "EVP"))
+    assert html == '<p>The <a href="../g/#evp" rel="noopener noreferrer">EVP</a>(EVP) promise.</p>'

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cemkit.errors import CemkitError, Diagnostic, Severity, display_path
 from cemkit.export import export_site
+from cemkit.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit.loader import CONTENT_DIRS, find_content_files
 from cemkit.pipeline import load_project
 from cemkit.scaffold import new_case
@@ -41,6 +42,13 @@ def get_parser() -> argparse.ArgumentParser:
         help="'github' adds ::error annotations (default inside GitHub Actions)",
     )
     validate.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    validate.add_argument(
+        "--max-review-age",
+        type=int,
+        default=DEFAULT_MAX_REVIEW_AGE_DAYS,
+        metavar="DAYS",
+        help=f"warn about cases reviewed longer ago than this (default: {DEFAULT_MAX_REVIEW_AGE_DAYS})",
+    )
 
     schema = commands.add_parser("schema", help="print or write the JSON Schemas of the content files")
     schema.add_argument("name", nargs="?", choices=sorted(SCHEMAS), default="content", help="which schema to print")
@@ -58,7 +66,14 @@ def get_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "text", strict: bool = False) -> int:
+def validate(
+    root: Path,
+    paths: Sequence[Path] = (),
+    *,
+    output_format: str = "text",
+    strict: bool = False,
+    lint: LintOptions | None = None,
+) -> int:
     """Check the content of the project at `root`; report the problems in `paths` (all when empty)."""
     files, problems = find_content_files(root)
     chosen = _expand(paths)
@@ -70,7 +85,7 @@ def validate(root: Path, paths: Sequence[Path] = (), *, output_format: str = "te
     if not files and not chosen:
         print(f"cemkit: error: no content found in {root} (expected cases/ or playbooks/)", file=sys.stderr)
         return EXIT_USAGE
-    result = load_project(root, paths=sorted({*files, *chosen}))
+    result = load_project(root, paths=sorted({*files, *chosen}), lint=lint)
     diagnostics = [*problems, *result.diagnostics]
     if chosen:
         shown = {display_path(path, root) for path in chosen}
@@ -129,7 +144,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"cemkit: error: {root}: not a folder", file=sys.stderr)
         return EXIT_USAGE
     commands: dict[str, Callable[[], int]] = {
-        "validate": lambda: validate(root, args.paths, output_format=args.format, strict=args.strict),
+        "validate": lambda: validate(
+            root,
+            args.paths,
+            output_format=args.format,
+            strict=args.strict,
+            lint=LintOptions(max_review_age_days=args.max_review_age),
+        ),
         "schema": lambda: schema(args.name, write=args.write, check=args.check),
         "new": lambda: new(root, args.slug),
         "export": lambda: export(root, args.dest, config=args.config),

@@ -147,7 +147,7 @@ class RefLinker:
         )
         source_ids = {source.id for source in case.sources}
         for i, outcome in enumerate(case.outcomes):
-            if outcome.source not in source_ids:
+            if outcome.source is not None and outcome.source not in source_ids:
                 known = ", ".join(sorted(source_ids))
                 message = f"outcome cites unknown source '{outcome.source}' (this case's sources: {known})"
                 self.problems.append(document.diagnostic(("outcomes", i, "source"), "unknown-ref", message))

@@ -190,7 +190,7 @@ class Outcome(_Model):
     """A result of the case, attributed to the source that reports it."""
 
     text: Text
-    source: Ref = Field(description="The `id` of an entry in this case's `sources`.")
+    source: Ref | None = Field(default=None, description="The `id` of an entry in this case's `sources`.")
 
 
 class WorksheetExample(_Model):
@@ -211,7 +211,7 @@ class CaseStudy(_Model):
     country: Text
     period: NonEmptyStr = Field(description="When the case happened, e.g. '1999-2003' or 'early 2000s'.")
     summary: RichText
-    stages: list[StageNote] = Field(min_length=1)
+    stages: list[StageNote] = Field(default=[], description="What the case teaches at each stage it illustrates.")
     layers: list[LayerNote] = []
     touchpoints: list[Touchpoint] = []
     platform: Platform | None = None

@@ -11,7 +11,7 @@ from pathlib import Path
 from cemkit.errors import Diagnostic, Severity, sort_diagnostics
 from cemkit.knowledge import KnowledgeBase
 from cemkit.linker import link_documents
-from cemkit.lint import lint_documents
+from cemkit.lint import LintOptions, lint_documents
 from cemkit.loader import CONTENT_DIRS, find_content_files, load_files
 from cemkit.models import LANGUAGES
 from cemkit.renderer import SiteOutput, render_site
@@ -41,6 +41,7 @@ def load_project(
     *,
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
     paths: list[Path] | None = None,
+    lint: LintOptions | None = None,
 ) -> BuildResult:
     """Load and link the content of the project at `root` (or only `paths`, if given)."""
     if paths is None:
@@ -56,7 +57,7 @@ def load_project(
     if any(d.severity is Severity.ERROR for d in diagnostics):
         knowledge = None
     diagnostics += link_problems
-    diagnostics += lint_documents(loaded.documents)
+    diagnostics += lint_documents(loaded.documents, lint)
     return BuildResult(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))
 
 
@@ -66,9 +67,10 @@ def build_site(
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
     languages: tuple[str, ...] = LANGUAGES,
     directory_urls: bool = True,
+    lint: LintOptions | None = None,
 ) -> BuildResult:
     """Load, link and render the project at `root`; `output` is `None` when there are errors."""
-    result = load_project(root, content_dirs=content_dirs)
+    result = load_project(root, content_dirs=content_dirs, lint=lint)
     if result.knowledge is not None and not result.errors:
         result.output = render_site(result.knowledge, languages=languages, directory_urls=directory_urls)
     return result

@@ -18,6 +18,7 @@ from mkdocs.structure.files import File, Files
 
 from cemkit.assets import ASSET_FILES, asset_bytes
 from cemkit.errors import Diagnostic
+from cemkit.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit.loader import CONTENT_DIRS
 from cemkit.models import LANGUAGES
 from cemkit.pipeline import BuildResult, build_site
@@ -41,6 +42,8 @@ class CemkitConfig(Config):
     """Folder holding `cases/` and `playbooks/`; defaults to the folder of `mkdocs.yml`."""
     content_dirs = c.ListOfItems(c.Type(str), default=list(CONTENT_DIRS))
     languages = c.ListOfItems(c.Choice(LANGUAGES), default=list(LANGUAGES))
+    review_max_age_days = c.Type(int, default=DEFAULT_MAX_REVIEW_AGE_DAYS)
+    """Warn about cases whose `reviewed` date is older than this many days."""
 
 
 class CemkitPlugin(BasePlugin[CemkitConfig]):
@@ -72,6 +75,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             content_dirs=tuple(self.config.content_dirs),
             languages=tuple(self.config.languages),
             directory_urls=config.use_directory_urls,
+            lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
         )
         for warning in result.warnings:
             log.warning(str(warning))

@@ -63,7 +63,7 @@ def find_refs(text: str) -> list[CrossRef]:
 
 def check_markdown(text: str) -> None:
     """Raise a pydantic error (with the offset of the problem) if `text` is not allowed rich text."""
-    masked = _mask_code(text)
+    masked = _REF.sub(lambda m: " " * len(m.group()), _mask_code(text))
     for match in _AUTOLINK.finditer(masked):
         _check_url(match.group(1) if "@" not in match.group(1) or ":" in match.group(1) else "", match.start())
     without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), masked)
