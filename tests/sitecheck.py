@@ -1,14 +1,13 @@
-"""Helpers for tests of a built site: run MkDocs, find pages, check every internal link and anchor."""
+"""Helpers for tests of a built site: run MkDocs and list the pages a project should have."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
+from cemkit.linkcheck import broken_links
 from cemkit.pipeline import load_project
 from cemkit.urls import page_src, page_url
 
@@ -23,51 +22,6 @@ def run_mkdocs(*args: str, cwd: Path, tool: str = "mkdocs") -> subprocess.Comple
     )
 
 
-class _Collector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: set[str] = set()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = dict(attrs)
-        for key in ("id", "name"):
-            if values.get(key) and (key == "id" or tag == "a"):
-                self.ids.add(str(values[key]))
-        if tag == "a" and values.get("href"):
-            self.links.append(str(values["href"]))
-
-
-def _parse(path: Path) -> _Collector:
-    collector = _Collector()
-    collector.feed(path.read_text(encoding="utf-8"))
-    return collector
-
-
-def broken_links(site: Path) -> list[str]:
-    """Every internal link or anchor in the built site that does not resolve, as 'page -> href'."""
-    pages = {path: _parse(path) for path in site.rglob("*.html")}
-    broken = []
-    for page, parsed in pages.items():
-        if page.name == "404.html":
-            continue  # served at any path, so its links are absolute
-        for href in parsed.links:
-            parts = urlsplit(href)
-            if parts.scheme or parts.netloc or href.startswith("mailto:"):
-                continue
-            target = page if not parts.path else (page.parent / unquote(parts.path)).resolve()
-            if target.is_dir():
-                target = target / "index.html"
-            if not target.exists():
-                broken.append(f"{page.relative_to(site)} -> {href}")
-                continue
-            if parts.fragment and target.suffix == ".html":
-                ids = pages[target].ids if target in pages else _parse(target).ids
-                if unquote(parts.fragment) not in ids:
-                    broken.append(f"{page.relative_to(site)} -> {href} (no such anchor)")
-    return sorted(broken)
-
-
 def expected_pages(root: Path) -> list[str]:
     """Site URLs of every generated page of the project at `root`, in both languages."""
     kb = load_project(root).knowledge
@@ -79,3 +33,6 @@ def expected_pages(root: Path) -> list[str]:
             pages += [page_url(page_src(kind, item, lang), directory_urls=True) for item in items]
         pages.append(page_url(page_src("term", None, lang), directory_urls=True))
     return pages
+
+
+__all__ = ["BIN", "broken_links", "expected_pages", "run_mkdocs"]

@@ -132,3 +132,26 @@ def test_broken_link_or_anchor_fails_strict(mini: Path) -> None:
     assert result.returncode == 1
     assert "does not contain an anchor '#no-such-anchor'" in result.stderr
     assert "'cases/no-such-case.md', but the target is not found" in result.stderr
+
+
+def test_same_commit_builds_byte_identical_sites(tmp_path: Path) -> None:
+    """Two builds of the same content give identical files, the JSON data and sitemap included."""
+    sites = []
+    for name in ("first", "second"):
+        site = tmp_path / name
+        result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
+        assert result.returncode == 0, result.stderr
+        sites.append({p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    assert [name for name in sites[0] if sites[0][name] != sites[1][name]] == []
+
+
+def test_linkcheck_command_finds_a_broken_anchor(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cemkit linkcheck SITE` reports a link to a missing anchor or page and exits 1."""
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text('<a href="a/#here">ok</a> <a href="a/#gone">x</a> <a href="b/">y</a>', "utf-8")
+    (site / "a" / "index.html").write_text('<h2 id="here">Here</h2> <a href="../">up</a>', "utf-8")
+    assert main(["linkcheck", str(site)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["index.html -> a/#gone (no such anchor)", "index.html -> b/ (no such page)"]

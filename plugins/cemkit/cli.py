@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cemkit.errors import CemkitError, Diagnostic, Severity, display_path
 from cemkit.export import export_site
+from cemkit.linkcheck import broken_links
 from cemkit.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit.loader import CONTENT_DIRS, find_content_files
 from cemkit.pipeline import load_project
@@ -59,6 +60,9 @@ def get_parser() -> argparse.ArgumentParser:
     new = commands.add_parser("new", help="create a content file from a scaffold")
     new.add_argument("what", choices=("case",), help="what to create")
     new.add_argument("slug", help="the new id, e.g. carnegie-hall")
+
+    linkcheck = commands.add_parser("linkcheck", help="check every internal link and anchor of a built site")
+    linkcheck.add_argument("site", type=Path, help="the built site folder, e.g. site/")
 
     export = commands.add_parser("export", help="write the generated pages as a plain MkDocs project")
     export.add_argument("dest", type=Path, help="folder to write (empty, new, or an earlier export)")
@@ -125,6 +129,19 @@ def new(root: Path, slug: str) -> int:
     return EXIT_OK
 
 
+def linkcheck(site: Path) -> int:
+    """Report every broken internal link or anchor of the built site at `site`."""
+    if not (site / "index.html").is_file():
+        print(f"cemkit: error: {site}: no built site here (run `mkdocs build` first)", file=sys.stderr)
+        return EXIT_USAGE
+    broken = broken_links(site)
+    for line in broken:
+        print(line)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"cemkit: {len(broken)} broken link(s) in {pages} page(s)", file=sys.stderr)
+    return EXIT_INVALID if broken else EXIT_OK
+
+
 def export(root: Path, dest: Path, *, config: Path | None = None) -> int:
     """Export the generated site into `dest`."""
     result = export_site(root, dest, config_file=config)
@@ -154,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "schema": lambda: schema(args.name, write=args.write, check=args.check),
         "new": lambda: new(root, args.slug),
         "export": lambda: export(root, args.dest, config=args.config),
+        "linkcheck": lambda: linkcheck(args.site),
     }
     try:
         return commands[args.command]()
