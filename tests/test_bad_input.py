@@ -158,3 +158,13 @@ def test_validate_without_content_is_a_usage_error(tmp_path: Path, capsys: pytes
     code, _, err = run_cli(["--root", str(tmp_path), "validate"], capsys)
     assert code == 2
     assert "no content found" in err
+
+
+def test_validating_one_file_by_relative_path(
+    mini: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Naming a project file by a relative path does not load it twice (no false duplicate ids)."""
+    monkeypatch.chdir(mini)
+    for name in ("cases/corner-bakery.yaml", "./cases/corner-bakery.yaml", "playbooks/../cases/corner-bakery.yaml"):
+        code, out, err = run_cli(["validate", name], capsys)
+        assert (code, out) == (0, ""), err

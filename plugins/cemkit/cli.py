@@ -80,7 +80,8 @@ def validate(
 ) -> int:
     """Check the content of the project at `root`; report the problems in `paths` (all when empty)."""
     files, problems = find_content_files(root)
-    chosen = _expand(paths)
+    files = [_absolute(path) for path in files]
+    chosen = [_absolute(path) for path in _expand(paths)]
     missing = [path for path in paths if not path.exists()]
     for path in missing:
         print(f"cemkit: error: {path}: no such file or folder", file=sys.stderr)
@@ -189,6 +190,11 @@ def find_project_root(start: Path) -> Path:
         if (folder / "mkdocs.yml").is_file() or any((folder / name).is_dir() for name in CONTENT_DIRS):
             return folder
     return start
+
+
+def _absolute(path: Path) -> Path:
+    """An absolute path without following symbolic links, so the same file is named the same way twice."""
+    return Path(os.path.abspath(path))  # noqa: PTH100 - resolve() would follow symlinks, which must be refused
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:

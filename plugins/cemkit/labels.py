@@ -79,6 +79,17 @@ LABELS: dict[str, dict[str, str]] = {
         "plus two topics that run across them. Each playbook gives steps, checklists, key questions and a worksheet.",
         "roles_intro": "Who does what in a CEM programme. Each role's page lists its tasks across the stages.",
         "glossary_intro": "The terms used on this site, with the Korean and English words for each.",
+        "field_reference": "Field reference",
+        "field_reference_intro": "Every field a content file may hold, generated from the JSON Schema that "
+        "`cemkit validate` and editors' tools check against, so it always matches the code.",
+        "text_fields_help": "Text is either one string, shown in every language, or a mapping {en: ..., ko: ...}. "
+        "Markdown text takes emphasis, lists, tables and links (http, https, mailto) but no HTML; link a glossary "
+        "term with [[term-id]] or [[term-id|shown text]], another page with [[case:id]], [[stage:id]] or [[role:id]].",
+        "file": "File",
+        "type": "Type",
+        "required": "Required",
+        "description": "Description",
+        "yes": "yes",
         "content_errors": "Content errors",
         "content_errors_intro": "The content has errors, so this page shows the last problems found instead. "
         "Fix them and save: the page comes back by itself.",
@@ -161,6 +172,18 @@ LABELS: dict[str, dict[str, str]] = {
         "roles_intro": "CEM 프로그램에서 누가 무엇을 하는지 정리했습니다. "
         "역할별 페이지에서 단계마다의 과업을 볼 수 있습니다.",
         "glossary_intro": "이 사이트에서 쓰는 용어를 한국어와 영어로 함께 정리했습니다.",
+        "field_reference": "필드 참조",
+        "field_reference_intro": "콘텐츠 파일에 쓸 수 있는 모든 필드입니다. `cemkit validate`와 편집기 도구가 "
+        "검사에 쓰는 JSON 스키마에서 생성하므로 언제나 코드와 일치합니다. 필드 설명은 스키마에 적힌 영어 원문입니다.",
+        "text_fields_help": "텍스트는 모든 언어에 똑같이 보이는 문자열 하나이거나 {en: ..., ko: ...} 형태의 "
+        "매핑입니다. 마크다운 텍스트에는 강조, 목록, 표, 링크(http, https, mailto)를 쓸 수 있지만 "
+        "HTML은 쓸 수 없습니다. 용어집 용어는 [[term-id]] 또는 [[term-id|보일 글자]]로, 다른 페이지는 "
+        "[[case:id]], [[stage:id]], [[role:id]]로 연결합니다.",
+        "file": "파일",
+        "type": "형식",
+        "required": "필수",
+        "description": "설명",
+        "yes": "예",
         "content_errors": "콘텐츠 오류",
         "content_errors_intro": "콘텐츠에 오류가 있어 이 페이지 대신 마지막으로 발견된 문제를 보여 줍니다. "
         "수정하고 저장하면 페이지가 저절로 돌아옵니다.",

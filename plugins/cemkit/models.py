@@ -128,7 +128,9 @@ def _check_date(value: str) -> str:
     return value
 
 
-IsoDate = Annotated[str, AfterValidator(_check_date), Field(description="A date as 'YYYY-MM-DD'.")]
+IsoDate = Annotated[
+    str, AfterValidator(_check_date), Field(description="A date as 'YYYY-MM-DD'.", json_schema_extra={"format": "date"})
+]
 Part = Literal["responsible", "accountable", "consulted", "informed"]
 
 
@@ -205,25 +207,33 @@ class CaseStudy(_Model):
 
     kind: Literal["case"]
     id: Id
-    title: Text
-    company: Text
+    title: Text = Field(description="What the case is about, in a few words.")
+    company: Text = Field(description="The company or organisation.")
     industry: Ref = Field(description="The `id` of an industry.")
-    country: Text
+    country: Text = Field(description="Where it happened.")
     period: NonEmptyStr = Field(description="When the case happened, e.g. '1999-2003' or 'early 2000s'.")
-    summary: RichText
+    summary: RichText = Field(description="What the company did and why it matters for CEM, in a paragraph or two.")
     stages: list[StageNote] = Field(default=[], description="What the case teaches at each stage it illustrates.")
-    layers: list[LayerNote] = []
-    touchpoints: list[Touchpoint] = []
-    platform: Platform | None = None
-    brand_experience: RichText | None = None
-    customer_interface: RichText | None = None
-    outcomes: list[Outcome] = []
-    lessons: list[RichText] = Field(min_length=1)
+    layers: list[LayerNote] = Field(
+        default=[], description="What the case shows about the four layers of the experiential world."
+    )
+    touchpoints: list[Touchpoint] = Field(default=[], description="Where customer and company meet, along the journey.")
+    platform: Platform | None = Field(
+        default=None, description="The experiential platform, where the sources describe it."
+    )
+    brand_experience: RichText | None = Field(
+        default=None, description="Notes on the product, look and feel, and communications."
+    )
+    customer_interface: RichText | None = Field(default=None, description="Notes on how customer and company exchange.")
+    outcomes: list[Outcome] = Field(default=[], description="Results, each attributed to a source.")
+    lessons: list[RichText] = Field(min_length=1, description="What a practitioner can apply; at least one.")
     roles: list[Ref] = Field(default=[], description="`id`s of the roles involved.")
     related: list[Ref] = Field(default=[], description="`id`s of related cases.")
-    figures: list[Figure] = []
-    worksheet_example: WorksheetExample | None = None
-    sources: list[Source] = Field(min_length=1)
+    figures: list[Figure] = Field(default=[], description="Images stored in the project, each with alt text.")
+    worksheet_example: WorksheetExample | None = Field(
+        default=None, description="A stage worksheet filled in from the case."
+    )
+    sources: list[Source] = Field(min_length=1, description="Publications a reader can check; at least one.")
     reviewed: IsoDate = Field(description="When an editor last checked the case against its sources.")
     draft: StrictBool = Field(default=False, description="Drafts are validated but not published.")
 
@@ -247,12 +257,12 @@ class Step(_Model):
     """One step of a playbook."""
 
     id: Id
-    title: Text
+    title: Text = Field(description="What to do, as an instruction.")
     how: RichText = Field(description="What to do and how.")
-    methods: list[Text] = []
+    methods: list[Text] = Field(default=[], description="Techniques to use in the step.")
     time: Text | None = Field(default=None, description="A typical duration, e.g. '2-4 weeks'.")
-    roles: list[RoleAssignment] = Field(min_length=1)
-    checklist: list[ChecklistItem] = Field(min_length=1)
+    roles: list[RoleAssignment] = Field(min_length=1, description="Who takes part, and how.")
+    checklist: list[ChecklistItem] = Field(min_length=1, description="Observable actions a trainee ticks.")
 
 
 class KeyQuestion(_Model):
@@ -301,21 +311,21 @@ class Playbook(_Model):
     kind: Literal["playbook"]
     id: Id
     order: int = Field(ge=1, le=99, description="Position in the sequence of stages and topics.")
-    type: Literal["stage", "cross-cutting"]
-    title: Text
-    short_title: Text | None = None
-    summary: RichText
-    purpose: RichText
-    when_to_use: RichText
-    inputs: list[Text] = Field(min_length=1)
-    deliverables: list[Deliverable] = Field(min_length=1)
-    done_when: list[Text] = Field(min_length=1)
-    steps: list[Step] = Field(min_length=1)
-    key_questions: list[KeyQuestion] = []
-    pitfalls: list[RichText] = []
-    measures: list[Measure] = []
-    worksheet: Worksheet | None = None
-    sources: list[Source] = Field(min_length=1)
+    type: Literal["stage", "cross-cutting"] = Field(description="One of the five stages, or a topic across them.")
+    title: Text = Field(description="The stage's name as a task, e.g. 'Analyse the experiential world'.")
+    short_title: Text | None = Field(default=None, description="A shorter name for tight spaces.")
+    summary: RichText = Field(description="The stage in a paragraph.")
+    purpose: RichText = Field(description="Why the stage matters.")
+    when_to_use: RichText = Field(description="The situations that call for it.")
+    inputs: list[Text] = Field(min_length=1, description="What the team needs before starting.")
+    deliverables: list[Deliverable] = Field(min_length=1, description="What the stage produces.")
+    done_when: list[Text] = Field(min_length=1, description="Observable signs that the stage is complete.")
+    steps: list[Step] = Field(min_length=1, description="The steps, in order.")
+    key_questions: list[KeyQuestion] = Field(default=[], description="Questions the team must be able to answer.")
+    pitfalls: list[RichText] = Field(default=[], description="Common mistakes and how to avoid them.")
+    measures: list[Measure] = Field(default=[], description="How to tell whether the stage works.")
+    worksheet: Worksheet | None = Field(default=None, description="The template a team fills in.")
+    sources: list[Source] = Field(min_length=1, description="Publications the playbook rests on.")
 
 
 class Role(_Model):

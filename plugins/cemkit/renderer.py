@@ -16,6 +16,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
 from cemkit.errors import Diagnostic
+from cemkit.fieldref import field_reference
 from cemkit.knowledge import KnowledgeBase
 from cemkit.labels import LABELS
 from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Term
@@ -24,6 +25,8 @@ from cemkit.urls import anchor, html_link, lang_prefix, md_link, page_src, page_
 
 _RICH_OPEN = '<div class="cem-rich">'
 _RICH_CLOSE = "</div>"
+FIELD_REFERENCE = "contributing/fields/index.md"
+"""Source path of the generated field reference (under the language's folder)."""
 DATA_FILE = "assets/cemkit/cases.json"
 """Site path of the JSON data file with every published case."""
 
@@ -116,6 +119,8 @@ class PageRenderer:
                 pages[src] = self.render(f"{kind}.md.j2", src, item=item)
         glossary = page_src("term", None, self.lang)
         pages[glossary] = self.render("glossary.md.j2", glossary)
+        fields = f"{lang_prefix(self.lang)}{FIELD_REFERENCE}"
+        pages[fields] = self.render("fields.md.j2", fields, sections=field_reference())
         return pages
 
     def edit_paths(self) -> dict[str, str]:
@@ -159,6 +164,10 @@ class PageHelpers:
             return Markup("")
         text = value if isinstance(value, str) else value.get(self.lang)
         return Markup(escape_table_cell(text))
+
+    def markup(self, text: str) -> Markup:
+        """Markdown written by cemkit itself (never content), passed through unescaped."""
+        return Markup(text)
 
     def html(self, value: LocalizedText | str | None) -> Markup:
         """Plain text escaped for use inside raw HTML."""
