@@ -1,23 +1,25 @@
 from __future__ import annotations
 
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import REPO, run_cli
 from sitecheck import run_mkdocs
 
 FILLED = {
     '  en: "TODO: the case\'s title in English"': '  en: "Morning Bakery"',
     '  ko: "TODO: 사례 제목"': '  ko: "아침 제과점"',
     'company: "TODO: company name"': "company: Morning Bakery Ltd",
-    "industry: todo-industry-id": "industry: bakery",
+    "industry: todo-industry-id": "industry: {industry}",
     '  en: "TODO: country"': "  en: Nowhere",
     '  ko: "TODO: 국가"': "  ko: 어디에도 없음",
     'period: "TODO: when it happened, e.g. 1999-2003"': 'period: "2021"',
     "    TODO: what the company did and why it matters for CEM, in two or three sentences.": "    A second fictional bakery.",
     "    TODO: 기업이 무엇을 했고 CEM에서 왜 중요한지 두세 문장으로 적습니다.": "    두 번째 가상 제과점입니다.",
-    "  - stage: todo-stage-id": "  - stage: analyse",
+    "  - stage: todo-stage-id": "  - stage: {stage}",
     '      en: "TODO: what this case teaches about the stage."': "      en: Early bakers watch their customers.",
     '      ko: "TODO: 이 단계에 대해 사례가 주는 교훈."': "      ko: 이른 아침의 제빵사는 고객을 관찰합니다.",
     '  - en: "TODO: a lesson a practitioner can apply."': "  - en: Open when your customers need you.",
@@ -27,6 +29,14 @@ FILLED = {
     '    title: "TODO: title as published"': "    title: A test source",
     "    year: TODO": "    year: 2021",
 }
+
+
+def fill(text: str, *, industry: str, stage: str) -> str:
+    """The scaffold with every TODO replaced, as an editor would."""
+    for old, new in FILLED.items():
+        assert old in text, old
+        text = text.replace(old, new.format(industry=industry, stage=stage))
+    return text
 
 
 @pytest.mark.slow
@@ -44,10 +54,7 @@ def test_new_case_scaffold_validates_once_filled(mini: Path, capsys: pytest.Capt
     assert code == 1
     assert "fill in this TODO placeholder" in out
 
-    for old, new in FILLED.items():
-        assert old in text, old
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
+    path.write_text(fill(text, industry="bakery", stage="analyse"), encoding="utf-8")
     code, out, _ = run_cli(["--root", str(mini), "validate", str(path)], capsys)
     assert (code, out) == (0, "")
 
@@ -74,3 +81,33 @@ def test_new_case_rejects_a_bad_id(mini: Path, capsys: pytest.CaptureFixture[str
     code, _, err = run_cli(["--root", str(mini), "new", "case", "Corner Bakery"], capsys)
     assert code == 1
     assert "not a valid id" in err
+
+
+@pytest.mark.slow
+def test_editor_adds_a_case_to_the_real_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An editor's whole round trip on a copy of this project: scaffold, fill, validate, build, find it everywhere."""
+    project = tmp_path / "project"
+    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-artifacts", "*cache*"))
+    assert run_cli(["--root", str(project), "new", "case", "morning-bakery"], capsys)[0] == 0
+    path = project / "cases" / "morning-bakery.yaml"
+    path.write_text(
+        fill(path.read_text(encoding="utf-8"), industry="food-and-beverage", stage="analyse-experiential-world"),
+        encoding="utf-8",
+    )
+    code, out, err = run_cli(["--root", str(project), "validate", "--strict", str(path)], capsys)
+    assert (code, out) == (0, ""), err
+
+    result = run_mkdocs("build", "--strict", cwd=project)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    assert (site / "cases" / "morning-bakery" / "index.html").is_file()
+    assert 'href="morning-bakery/"' in (site / "cases" / "index.html").read_text(encoding="utf-8")
+    stage = (site / "stages" / "analyse-experiential-world" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../cases/morning-bakery/"' in stage
+    data = json.loads((site / "assets" / "cemkit" / "cases.json").read_text(encoding="utf-8"))
+    (entry,) = [case for case in data["cases"] if case["id"] == "morning-bakery"]
+    assert entry["title"] == {"en": "Morning Bakery", "ko": "아침 제과점"}
+    assert entry["stages"] == ["analyse-experiential-world"]
+    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(doc["location"].startswith("cases/morning-bakery/") for doc in search["docs"])
+    assert any("Morning Bakery" in doc["title"] for doc in search["docs"])
