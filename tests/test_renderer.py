@@ -18,6 +18,7 @@ def test_every_page_in_both_languages(mini: Path) -> None:
     expected = {
         "cases/index.md", "cases/corner-bakery/index.md", "stages/index.md", "stages/analyse/index.md",
         "roles/index.md", "roles/baker/index.md", "roles/owner/index.md", "glossary/index.md",
+        "contributing/fields/index.md",
     }  # fmt: skip
     assert set(result.output.pages) == expected | {f"ko/{page}" for page in expected}
     assert "# 모퉁이 제과점" in result.output.pages["ko/cases/corner-bakery/index.md"]
