@@ -98,6 +98,7 @@ def test_playbook_is_practical(kb: KnowledgeBase, playbook_id: str) -> None:
     assert playbook.pitfalls
     assert playbook.measures
     assert playbook.worksheet is not None
+    assert len(playbook.worksheet.fields) >= 4
     assert all(field.example for field in playbook.worksheet.fields)
 
 
@@ -136,3 +137,12 @@ def test_localized_text_helpers() -> None:
     text = LocalizedText(en="Only English")
     assert text.get("ko") == "Only English"
     assert text.missing_languages() == ["ko"]
+
+
+def test_every_localised_text_has_both_languages() -> None:
+    """Language parity across every content file: each localised field has English and Korean."""
+    result = load_project(REPO)
+    assert [d for d in result.diagnostics if d.code == "missing-language"] == []
+    assert result.knowledge is not None
+    for model in [*result.knowledge.roles.values(), *result.knowledge.references.values()]:
+        assert both_languages(model) == []

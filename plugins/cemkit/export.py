@@ -61,6 +61,7 @@ def export_config(settings: dict[str, Any]) -> str:
     config["use_directory_urls"] = True
     config["markdown_extensions"] = EXPORT_EXTENSIONS
     config["extra_css"] = [path for path in ASSET_FILES if path.endswith(".css")]
+    config["extra_javascript"] = [path for path in ASSET_FILES if path.endswith(".js")]
     config["validation"] = {"links": {"absolute_links": "warn", "anchors": "warn", "unrecognized_links": "warn"}}
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 

@@ -65,6 +65,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         for path in ASSET_FILES:
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
+            if path.endswith(".js") and path not in config.extra_javascript:
+                config.extra_javascript.append(path)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

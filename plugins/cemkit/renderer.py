@@ -19,7 +19,7 @@ from cemkit.errors import Diagnostic
 from cemkit.fieldref import field_reference
 from cemkit.knowledge import KnowledgeBase
 from cemkit.labels import LABELS
-from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Term
+from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
 from cemkit.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
 from cemkit.urls import anchor, html_link, lang_prefix, md_link, page_src, page_url
 
@@ -201,6 +201,16 @@ class PageHelpers:
         """A Markdown link to a page, showing its title."""
         shown = label if label is not None else self.title(kind, item_id)
         return Markup(f"[{escape_markdown(shown)}]({self.url(kind, item_id)})")
+
+    def matrix_cell(self, role_id: str, playbook: Playbook) -> Markup:
+        """The steps of `playbook` a role takes part in, as 'R 1, C 3' links to each step."""
+        links = []
+        for number, step in enumerate(playbook.steps, start=1):
+            for assignment in step.roles:
+                if assignment.role == role_id:
+                    letter = self._renderer.labels[f"part_letter_{assignment.part}"]
+                    links.append(f"[{letter} {number}]({self.url('stage', playbook.id, f'step-{step.id}')})")
+        return Markup(", ".join(links))
 
     def label(self, key: str) -> str:
         """An interface word in this page's language."""

@@ -1,0 +1,229 @@
+"""Role checklists in Chromium: ticks that stay put, progress, export/import, reset, print, no JavaScript."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from browsing import ARTIFACTS, serve, watch_errors
+from conftest import REPO
+from sitecheck import run_mkdocs
+
+pytestmark = pytest.mark.slow
+
+ROLE = "roles/marketing/"
+STORAGE_KEY = "cemkit.checklist.v1"
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The shipped site, built and served on localhost."""
+    site = tmp_path_factory.mktemp("checklists") / "site"
+    result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    with serve(site) as url:
+        yield url
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.errors = watch_errors(page)  # type: ignore[attr-defined]
+    yield page
+    assert page.errors == []  # type: ignore[attr-defined]
+    context.close()
+
+
+def open_checklist(page: Page, site_url: str) -> None:
+    page.goto(site_url + ROLE)
+    expect(page.locator(".cem-tools")).to_be_visible()
+
+
+def checked_keys(page: Page) -> list[str]:
+    return page.eval_on_selector_all("input.cem-check:checked", "boxes => boxes.map(b => b.dataset.key)")
+
+
+def total(page: Page) -> str:
+    return page.locator(".cem-progress-total").inner_text()
+
+
+def test_ticks_survive_reload_and_navigation(page: Page, site_url: str) -> None:
+    """Ticks and progress survive a reload, instant navigation away and back, and show on the stage page too."""
+    open_checklist(page, site_url)
+    boxes = page.locator("input.cem-check")
+    count = boxes.count()
+    assert count >= 10
+    assert total(page) == f"0 of {count} done"
+    boxes.nth(0).check()
+    boxes.nth(3).check()
+    assert total(page) == f"2 of {count} done"
+    first_stage = page.locator(".cem-progress").first.inner_text()
+    assert first_stage.startswith("2 of ")
+    ticked = checked_keys(page)
+
+    page.reload()
+    expect(page.locator(".cem-tools")).to_be_visible()
+    assert checked_keys(page) == ticked
+    assert total(page) == f"2 of {count} done"
+
+    page.locator(".md-header__button.md-logo").click()
+    page.wait_for_url(site_url)
+    page.go_back()
+    page.wait_for_url(site_url + ROLE)
+    expect(page.locator(".cem-progress-total")).to_have_text(f"2 of {count} done")
+    assert checked_keys(page) == ticked
+
+    playbook, item = ticked[0].split("/")
+    page.goto(f"{site_url}stages/{playbook}/")
+    expect(page.locator(f'input.cem-check[data-key="{playbook}/{item}"]')).to_be_checked()
+
+
+def test_export_reset_import_round_trip(page: Page, site_url: str, tmp_path: Path) -> None:
+    """Export writes a named JSON file; reset (confirmed) clears; import brings the same ticks back."""
+    open_checklist(page, site_url)
+    boxes = page.locator("input.cem-check")
+    for index in (1, 2, 5):
+        boxes.nth(index).check()
+    ticked = checked_keys(page)
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Export progress").click()
+    download = download_info.value
+    assert download.suggested_filename.startswith("cem-checklist-marketing-")
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    assert data["format"] == "cemkit-checklist"
+    assert sorted(key for key, done in data["items"].items() if done) == sorted(ticked)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reset").click()
+    assert checked_keys(page) == []
+    assert total(page).startswith("0 of ")
+
+    page.locator('input[type="file"][data-cem-action="import"]').set_input_files(str(saved))
+    expect(page.locator(".cem-message")).to_have_text("Progress imported.")
+    assert sorted(checked_keys(page)) == sorted(ticked)
+    page.reload()
+    assert sorted(checked_keys(page)) == sorted(ticked)
+
+
+def test_reset_needs_confirmation(page: Page, site_url: str) -> None:
+    """Dismissing the confirmation keeps every tick."""
+    open_checklist(page, site_url)
+    page.locator("input.cem-check").nth(0).check()
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.get_by_role("button", name="Reset").click()
+    assert len(checked_keys(page)) == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "not json at all",
+        '{"format": "something-else", "version": 1, "items": {}}',
+        '{"format": "cemkit-checklist", "version": 1, "items": {"x/y": "yes"}}',
+        '{"format": "cemkit-checklist", "version": 2, "items": {}}',
+        "[]",
+    ],
+)
+def test_bad_import_changes_nothing(page: Page, site_url: str, tmp_path: Path, content: str) -> None:
+    """An invalid file is refused with a clear message and the ticks stay as they were."""
+    open_checklist(page, site_url)
+    page.locator("input.cem-check").nth(2).check()
+    before = checked_keys(page)
+    stored = page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')")
+    bad = tmp_path / "bad.json"
+    bad.write_text(content, encoding="utf-8")
+    page.locator('input[type="file"][data-cem-action="import"]').set_input_files(str(bad))
+    expect(page.locator(".cem-message")).to_contain_text("nothing was changed")
+    assert checked_keys(page) == before
+    assert page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')") == stored
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "{not json",
+        '"a string"',
+        '{"version": 1, "items": ["a", "b"]}',
+        '{"version": 1, "items": {"bad key": true}}',
+        '{"version": 9, "items": {}}',
+    ],
+)
+def test_corrupted_storage_never_breaks_the_page(page: Page, site_url: str, stored: str) -> None:
+    """Corrupted or foreign storage is ignored: the page works and the next tick saves cleanly."""
+    open_checklist(page, site_url)
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [STORAGE_KEY, stored])
+    page.reload()
+    expect(page.locator(".cem-tools")).to_be_visible()
+    assert checked_keys(page) == []
+    page.locator("input.cem-check").nth(0).check()
+    saved = json.loads(page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')"))
+    assert saved["version"] == 1
+    assert list(saved["items"]) == checked_keys(page)
+
+
+def test_ticks_of_removed_items_are_dropped_quietly(page: Page, site_url: str) -> None:
+    """A saved tick whose item no longer exists is ignored; the others still show."""
+    open_checklist(page, site_url)
+    real = page.locator("input.cem-check").nth(4).get_attribute("data-key")
+    value = json.dumps({"version": 1, "items": {"gone-stage/gone-item": True, real: True}})
+    page.evaluate("([key, value]) => localStorage.setItem(key, value)", [STORAGE_KEY, value])
+    page.reload()
+    expect(page.locator(".cem-tools")).to_be_visible()
+    assert checked_keys(page) == [real]
+    assert total(page).startswith("1 of ")
+
+
+def test_print_layout_has_boxes_and_no_navigation(page: Page, site_url: str) -> None:
+    """In print the navigation and tools disappear and each item gets a box; look at the screenshot."""
+    open_checklist(page, site_url)
+    page.locator("input.cem-check").nth(0).check()
+    page.emulate_media(media="print")
+    for selector in (".md-header", ".md-sidebar--primary", ".cem-tools"):
+        assert not page.locator(selector).first.is_visible(), selector
+    assert page.locator(".cem-box").first.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "checklist-print.png"), full_page=False)
+    ticked = page.locator(".cem-check:checked + .cem-box").first
+    assert ticked.evaluate("box => getComputedStyle(box, '::after').content") == '"✓"'
+    page.evaluate("document.documentElement.classList.add('cem-print-blank')")
+    assert ticked.evaluate("box => getComputedStyle(box, '::after').content") in ('""', "none")
+
+
+def test_without_javascript_the_checklist_is_a_readable_list(browser: Browser, site_url: str) -> None:
+    """With JavaScript off, the items are listed (boxes disabled) and the tools stay hidden."""
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + ROLE)
+    items = page.locator(".cem-checklist li")
+    assert items.count() >= 10
+    assert items.first.inner_text().strip()
+    assert page.locator("input.cem-check:disabled").count() == page.locator("input.cem-check").count()
+    assert not page.locator(".cem-tools").is_visible()
+    context.close()
+
+
+def test_role_stage_matrix_links_to_steps(page: Page, site_url: str) -> None:
+    """The matrix on the roles page links each role's part to the step that explains it."""
+    page.goto(site_url + "roles/")
+    link = page.locator("#matrix ~ table a", has_text="R 1").first
+    href = link.get_attribute("href")
+    assert href is not None and "#step-" in href
+    link.click()
+    anchor = href.split("#", 1)[1]
+    expect(page.locator(f"#{anchor}")).to_be_visible()
+
+
+def test_korean_checklist_labels(page: Page, site_url: str) -> None:
+    """The Korean page shows Korean tool labels and progress."""
+    page.goto(site_url + "ko/" + ROLE)
+    expect(page.locator(".cem-tools")).to_be_visible()
+    assert page.get_by_role("button", name="진행 상황 내보내기").is_visible()
+    assert "개 중 0개 완료" in total(page)
+    page.screenshot(path=str(ARTIFACTS / "checklist-ko.png"), full_page=False)
