@@ -11,7 +11,8 @@ from playwright.sync_api import Browser, sync_playwright
 
 from cemkit.cli import main
 
-from browsing import CHROMIUM, CHROMIUM_ARGS
+from browsing import CHROMIUM, CHROMIUM_ARGS, serve
+from sitecheck import run_mkdocs
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -41,6 +42,16 @@ def browser() -> Iterator[Browser]:
         instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The repository's own site, built once with --strict and served on localhost."""
+    site = tmp_path_factory.mktemp("shipped") / "site"
+    result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    with serve(site) as url:
+        yield url
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -9,24 +9,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from browsing import ARTIFACTS, serve, watch_errors
-from conftest import REPO
-from sitecheck import run_mkdocs
+from browsing import ARTIFACTS, watch_errors
 
 pytestmark = pytest.mark.slow
 
 ROLE = "roles/marketing/"
 STORAGE_KEY = "cemkit.checklist.v1"
-
-
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The shipped site, built and served on localhost."""
-    site = tmp_path_factory.mktemp("checklists") / "site"
-    result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
-    assert result.returncode == 0, result.stderr
-    with serve(site) as url:
-        yield url
 
 
 @pytest.fixture
@@ -39,8 +27,8 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
 
 
-def open_checklist(page: Page, site_url: str) -> None:
-    page.goto(site_url + ROLE)
+def open_checklist(page: Page, shipped_site_url: str) -> None:
+    page.goto(shipped_site_url + ROLE)
     expect(page.locator(".cem-tools")).to_be_visible()
 
 
@@ -52,9 +40,9 @@ def total(page: Page) -> str:
     return page.locator(".cem-progress-total").inner_text()
 
 
-def test_ticks_survive_reload_and_navigation(page: Page, site_url: str) -> None:
+def test_ticks_survive_reload_and_navigation(page: Page, shipped_site_url: str) -> None:
     """Ticks and progress survive a reload, instant navigation away and back, and show on the stage page too."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     boxes = page.locator("input.cem-check")
     count = boxes.count()
     assert count >= 10
@@ -72,20 +60,20 @@ def test_ticks_survive_reload_and_navigation(page: Page, site_url: str) -> None:
     assert total(page) == f"2 of {count} done"
 
     page.locator(".md-header__button.md-logo").click()
-    page.wait_for_url(site_url)
+    page.wait_for_url(shipped_site_url)
     page.go_back()
-    page.wait_for_url(site_url + ROLE)
+    page.wait_for_url(shipped_site_url + ROLE)
     expect(page.locator(".cem-progress-total")).to_have_text(f"2 of {count} done")
     assert checked_keys(page) == ticked
 
     playbook, item = ticked[0].split("/")
-    page.goto(f"{site_url}stages/{playbook}/")
+    page.goto(f"{shipped_site_url}stages/{playbook}/")
     expect(page.locator(f'input.cem-check[data-key="{playbook}/{item}"]')).to_be_checked()
 
 
-def test_export_reset_import_round_trip(page: Page, site_url: str, tmp_path: Path) -> None:
+def test_export_reset_import_round_trip(page: Page, shipped_site_url: str, tmp_path: Path) -> None:
     """Export writes a named JSON file; reset (confirmed) clears; import brings the same ticks back."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     boxes = page.locator("input.cem-check")
     for index in (1, 2, 5):
         boxes.nth(index).check()
@@ -112,9 +100,9 @@ def test_export_reset_import_round_trip(page: Page, site_url: str, tmp_path: Pat
     assert sorted(checked_keys(page)) == sorted(ticked)
 
 
-def test_reset_needs_confirmation(page: Page, site_url: str) -> None:
+def test_reset_needs_confirmation(page: Page, shipped_site_url: str) -> None:
     """Dismissing the confirmation keeps every tick."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     page.locator("input.cem-check").nth(0).check()
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="Reset").click()
@@ -131,9 +119,9 @@ def test_reset_needs_confirmation(page: Page, site_url: str) -> None:
         "[]",
     ],
 )
-def test_bad_import_changes_nothing(page: Page, site_url: str, tmp_path: Path, content: str) -> None:
+def test_bad_import_changes_nothing(page: Page, shipped_site_url: str, tmp_path: Path, content: str) -> None:
     """An invalid file is refused with a clear message and the ticks stay as they were."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     page.locator("input.cem-check").nth(2).check()
     before = checked_keys(page)
     stored = page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')")
@@ -155,9 +143,9 @@ def test_bad_import_changes_nothing(page: Page, site_url: str, tmp_path: Path, c
         '{"version": 9, "items": {}}',
     ],
 )
-def test_corrupted_storage_never_breaks_the_page(page: Page, site_url: str, stored: str) -> None:
+def test_corrupted_storage_never_breaks_the_page(page: Page, shipped_site_url: str, stored: str) -> None:
     """Corrupted or foreign storage is ignored: the page works and the next tick saves cleanly."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     page.evaluate("([key, value]) => localStorage.setItem(key, value)", [STORAGE_KEY, stored])
     page.reload()
     expect(page.locator(".cem-tools")).to_be_visible()
@@ -168,9 +156,9 @@ def test_corrupted_storage_never_breaks_the_page(page: Page, site_url: str, stor
     assert list(saved["items"]) == checked_keys(page)
 
 
-def test_ticks_of_removed_items_are_dropped_quietly(page: Page, site_url: str) -> None:
+def test_ticks_of_removed_items_are_dropped_quietly(page: Page, shipped_site_url: str) -> None:
     """A saved tick whose item no longer exists is ignored; the others still show."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     real = page.locator("input.cem-check").nth(4).get_attribute("data-key")
     value = json.dumps({"version": 1, "items": {"gone-stage/gone-item": True, real: True}})
     page.evaluate("([key, value]) => localStorage.setItem(key, value)", [STORAGE_KEY, value])
@@ -180,9 +168,9 @@ def test_ticks_of_removed_items_are_dropped_quietly(page: Page, site_url: str) -
     assert total(page).startswith("1 of ")
 
 
-def test_print_layout_has_boxes_and_no_navigation(page: Page, site_url: str) -> None:
+def test_print_layout_has_boxes_and_no_navigation(page: Page, shipped_site_url: str) -> None:
     """In print the navigation and tools disappear and each item gets a box; look at the screenshot."""
-    open_checklist(page, site_url)
+    open_checklist(page, shipped_site_url)
     page.locator("input.cem-check").nth(0).check()
     page.emulate_media(media="print")
     for selector in (".md-header", ".md-sidebar--primary", ".cem-tools"):
@@ -196,11 +184,11 @@ def test_print_layout_has_boxes_and_no_navigation(page: Page, site_url: str) -> 
     assert ticked.evaluate("box => getComputedStyle(box, '::after').content") in ('""', "none")
 
 
-def test_without_javascript_the_checklist_is_a_readable_list(browser: Browser, site_url: str) -> None:
+def test_without_javascript_the_checklist_is_a_readable_list(browser: Browser, shipped_site_url: str) -> None:
     """With JavaScript off, the items are listed (boxes disabled) and the tools stay hidden."""
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(site_url + ROLE)
+    page.goto(shipped_site_url + ROLE)
     items = page.locator(".cem-checklist li")
     assert items.count() >= 10
     assert items.first.inner_text().strip()
@@ -209,9 +197,9 @@ def test_without_javascript_the_checklist_is_a_readable_list(browser: Browser, s
     context.close()
 
 
-def test_role_stage_matrix_links_to_steps(page: Page, site_url: str) -> None:
+def test_role_stage_matrix_links_to_steps(page: Page, shipped_site_url: str) -> None:
     """The matrix on the roles page links each role's part to the step that explains it."""
-    page.goto(site_url + "roles/")
+    page.goto(shipped_site_url + "roles/")
     link = page.locator("table a[href*='#step-']", has_text="R 1").first
     href = link.get_attribute("href")
     assert href is not None and "#step-" in href
@@ -220,9 +208,9 @@ def test_role_stage_matrix_links_to_steps(page: Page, site_url: str) -> None:
     expect(page.locator(f"#{anchor}")).to_be_visible()
 
 
-def test_korean_checklist_labels(page: Page, site_url: str) -> None:
+def test_korean_checklist_labels(page: Page, shipped_site_url: str) -> None:
     """The Korean page shows Korean tool labels and progress."""
-    page.goto(site_url + "ko/" + ROLE)
+    page.goto(shipped_site_url + "ko/" + ROLE)
     expect(page.locator(".cem-tools")).to_be_visible()
     assert page.get_by_role("button", name="진행 상황 내보내기").is_visible()
     assert "개 중 0개 완료" in total(page)

@@ -79,6 +79,19 @@ LABELS: dict[str, dict[str, str]] = {
         "plus two topics that run across them. Each playbook gives steps, checklists, key questions and a worksheet.",
         "roles_intro": "Who does what in a CEM programme. Each role's page lists its tasks across the stages.",
         "glossary_intro": "The terms used on this site, with the Korean and English words for each.",
+        "worksheets": "Worksheets",
+        "worksheets_intro": "One worksheet per stage: the fields a team fills in, each with a prompt, an example and "
+        "room to write. Print a page (it is laid out for A4) or download it as CSV or Markdown.",
+        "worksheet_intro": "Fill in each field as a team. The example shows the kind of answer expected; worked "
+        "examples from the case studies follow where a case has one.",
+        "stage_label": "Stage",
+        "downloads": "Downloads",
+        "download_csv": "CSV (spreadsheet)",
+        "download_md": "Markdown",
+        "team": "Team",
+        "date": "Date",
+        "answer": "Answer",
+        "open_worksheet": "Open the printable worksheet and its downloads",
         "checklist_by_stage": "Checklist by stage",
         "checklist_intro": "Tick each action when it is done. Ticks are saved in this browser only; export them to "
         "move to another device or to show a coach.",
@@ -191,6 +204,19 @@ LABELS: dict[str, dict[str, str]] = {
         "roles_intro": "CEM 프로그램에서 누가 무엇을 하는지 정리했습니다. "
         "역할별 페이지에서 단계마다의 과업을 볼 수 있습니다.",
         "glossary_intro": "이 사이트에서 쓰는 용어를 한국어와 영어로 함께 정리했습니다.",
+        "worksheets": "워크시트",
+        "worksheets_intro": "단계마다 하나씩 있는 워크시트입니다. 팀이 채울 항목마다 질문, 예시, 적을 칸이 있습니다. "
+        "페이지를 인쇄하거나(A4에 맞춰 배치됩니다) CSV 또는 마크다운 파일로 내려받을 수 있습니다.",
+        "worksheet_intro": "팀이 함께 각 항목을 채웁니다. 예시는 어떤 답이 필요한지 보여 주며, 사례 연구에 작성 "
+        "예시가 있으면 그 아래에 함께 싣습니다.",
+        "stage_label": "단계",
+        "downloads": "내려받기",
+        "download_csv": "CSV(스프레드시트)",
+        "download_md": "마크다운",
+        "team": "팀",
+        "date": "날짜",
+        "answer": "답",
+        "open_worksheet": "인쇄용 워크시트와 내려받기 파일 열기",
         "checklist_by_stage": "단계별 체크리스트",
         "checklist_intro": "할 일을 마칠 때마다 체크합니다. 체크 표시는 이 브라우저에만 저장되므로, 다른 기기로 "
         "옮기거나 코치에게 보여 주려면 내보내기를 씁니다.",

@@ -21,7 +21,8 @@ from cemkit.knowledge import KnowledgeBase
 from cemkit.labels import LABELS
 from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
 from cemkit.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
-from cemkit.urls import anchor, html_link, lang_prefix, md_link, page_src, page_url
+from cemkit.urls import anchor, file_link, html_link, lang_prefix, md_link, page_src, page_url
+from cemkit.worksheets import download_name, download_path, worksheet_files
 
 _RICH_OPEN = '<div class="cem-rich">'
 _RICH_CLOSE = "</div>"
@@ -53,6 +54,7 @@ def render_site(
         renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls)
         output.pages.update(renderer.render_all())
         output.edit_paths.update(renderer.edit_paths())
+    output.files.update(worksheet_files(list(knowledge.playbooks.values()), languages))
     output.files[DATA_FILE] = render_case_data(knowledge, languages=languages, directory_urls=directory_urls)
     return output
 
@@ -119,6 +121,12 @@ class PageRenderer:
                 pages[src] = self.render(f"{kind}.md.j2", src, item=item)
         glossary = page_src("term", None, self.lang)
         pages[glossary] = self.render("glossary.md.j2", glossary)
+        worksheets = page_src("worksheet", None, self.lang)
+        pages[worksheets] = self.render("worksheets_index.md.j2", worksheets)
+        for playbook in kb.playbooks.values():
+            if playbook.worksheet is not None:
+                src = page_src("worksheet", playbook.id, self.lang)
+                pages[src] = self.render("worksheet.md.j2", src, item=playbook)
         fields = f"{lang_prefix(self.lang)}{FIELD_REFERENCE}"
         pages[fields] = self.render("fields.md.j2", fields, sections=field_reference())
         return pages
@@ -129,6 +137,8 @@ class PageRenderer:
         for (kind, item_id), yaml_path in self.knowledge.source_files.items():
             if kind in ("case", "stage", "role"):
                 paths[page_src(kind, item_id, self.lang)] = yaml_path
+            if kind == "stage" and self.knowledge.playbooks.get(item_id, None) is not None:
+                paths[page_src("worksheet", item_id, self.lang)] = yaml_path
         return paths
 
     def render(self, template: str, src: str, **context: Any) -> str:
@@ -186,6 +196,9 @@ class PageHelpers:
             return self.text(playbook.title)
         if kind == "role":
             return self.text(kb.roles[item_id].name)
+        if kind == "worksheet":
+            worksheet = kb.playbooks[item_id].worksheet
+            return self.text(worksheet.title) if worksheet else ""
         return self.text(kb.terms[item_id].term)
 
     def name(self, kind: str, item_id: str) -> str:
@@ -201,6 +214,25 @@ class PageHelpers:
         """A Markdown link to a page, showing its title."""
         shown = label if label is not None else self.title(kind, item_id)
         return Markup(f"[{escape_markdown(shown)}]({self.url(kind, item_id)})")
+
+    def download(self, playbook: Playbook, suffix: str) -> str:
+        """Site path of a worksheet download in this page's language."""
+        return download_path(playbook, self.lang, suffix)
+
+    def download_name(self, playbook: Playbook, suffix: str) -> str:
+        """The file name a worksheet download is saved under."""
+        return download_name(playbook, self.lang, suffix)
+
+    def asset(self, path: str) -> str:
+        """URL of a site file relative to this built page, for raw HTML."""
+        return file_link(self.src, path, directory_urls=self._renderer.directory_urls)
+
+    def worksheet_examples(self, stage_id: str) -> list[CaseStudy]:
+        """Cases with a worksheet example for the stage, by title."""
+        with_examples = [
+            c.id for c in self._kb.cases.values() if c.worksheet_example and c.worksheet_example.stage == stage_id
+        ]
+        return self.sorted_cases(with_examples)
 
     def matrix_cell(self, role_id: str, playbook: Playbook) -> Markup:
         """The steps of `playbook` a role takes part in, as 'R 1, C 3' links to each step."""

@@ -6,7 +6,7 @@ import posixpath
 
 from cemkit.models import LANGUAGES
 
-SECTIONS = {"case": "cases", "stage": "stages", "role": "roles", "term": "glossary"}
+SECTIONS = {"case": "cases", "stage": "stages", "role": "roles", "term": "glossary", "worksheet": "worksheets"}
 """Site folder of each kind of page."""
 
 
@@ -52,6 +52,13 @@ def page_url(src: str, *, directory_urls: bool) -> str:
     if stem.endswith("/index"):
         return stem.removesuffix("index")
     return f"{stem}/"
+
+
+def file_link(from_src: str, path: str, *, directory_urls: bool) -> str:
+    """Relative URL from a built page to a file of the site (a download or an asset), for raw HTML."""
+    here = page_url(from_src, directory_urls=directory_urls)
+    base = here if here.endswith("/") or not here else posixpath.dirname(here) + "/"
+    return posixpath.relpath(path, base.rstrip("/") or ".")
 
 
 def html_link(from_src: str, to_src: str, fragment: str = "", *, directory_urls: bool) -> str:

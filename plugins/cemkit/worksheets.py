@@ -1,0 +1,81 @@
+"""Worksheet downloads: each stage's worksheet as a CSV and a Markdown file, per language."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cemkit.labels import LABELS
+from cemkit.models import Playbook
+
+WORKSHEET_DIR = "assets/cemkit/worksheets"
+"""Site folder of the downloads."""
+CSV_COLUMNS = ("field_id", "label", "prompt", "example", "answer")
+"""Columns of the CSV download; `answer` is left empty for the team to fill."""
+
+
+def download_name(playbook: Playbook, lang: str, suffix: str) -> str:
+    """A file name that says what the file is, e.g. `cem-worksheet-2-build-experiential-platform-en.csv`."""
+    return f"cem-worksheet-{playbook.order}-{playbook.id}-{lang}.{suffix}"
+
+
+def download_path(playbook: Playbook, lang: str, suffix: str) -> str:
+    """Site path of a download.
+
+    Markdown downloads are stored as `.md.txt`, since site generators would turn a `.md` file into a page;
+    links give the browser the `.md` name to save it under.
+    """
+    stored = f"{suffix}.txt" if suffix == "md" else suffix
+    return f"{WORKSHEET_DIR}/{download_name(playbook, lang, stored)}"
+
+
+def worksheet_csv(playbook: Playbook, lang: str) -> bytes:
+    """The worksheet as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read Korean correctly)."""
+    assert playbook.worksheet is not None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for field in playbook.worksheet.fields:
+        writer.writerow([field.id, field.label.get(lang), field.prompt.get(lang), field.example.get(lang), ""])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def worksheet_markdown(playbook: Playbook, lang: str) -> bytes:
+    """The worksheet as a Markdown document with room to write under each field."""
+    assert playbook.worksheet is not None
+    labels = LABELS[lang]
+    lines = [
+        f"# {playbook.worksheet.title.get(lang)}",
+        "",
+        f"{labels['stage_label']}: {playbook.title.get(lang)}",
+        "",
+        f"{labels['team']}: ______________________   {labels['date']}: ____________",
+        "",
+    ]
+    for field in playbook.worksheet.fields:
+        lines += [
+            f"## {field.label.get(lang)}",
+            "",
+            f"*{field.prompt.get(lang)}*",
+            "",
+            f"> {labels['example']}: {field.example.get(lang)}",
+            "",
+            f"{labels['answer']}:",
+            "",
+            "",
+            "",
+            "",
+        ]
+    return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
+
+
+def worksheet_files(playbooks: list[Playbook], languages: tuple[str, ...]) -> dict[str, bytes]:
+    """Every download, by site path."""
+    files: dict[str, bytes] = {}
+    for playbook in playbooks:
+        if playbook.worksheet is None:
+            continue
+        for lang in languages:
+            files[download_path(playbook, lang, "csv")] = worksheet_csv(playbook, lang)
+            files[download_path(playbook, lang, "md")] = worksheet_markdown(playbook, lang)
+    return files
