@@ -18,7 +18,7 @@ def test_every_page_in_both_languages(mini: Path) -> None:
     expected = {
         "cases/index.md", "cases/corner-bakery/index.md", "stages/index.md", "stages/analyse/index.md",
         "roles/index.md", "roles/baker/index.md", "roles/owner/index.md", "glossary/index.md",
-        "contributing/fields/index.md",
+        "contributing/fields/index.md", "worksheets/index.md", "worksheets/analyse/index.md",
     }  # fmt: skip
     assert set(result.output.pages) == expected | {f"ko/{page}" for page in expected}
     assert "# 모퉁이 제과점" in result.output.pages["ko/cases/corner-bakery/index.md"]
@@ -91,7 +91,8 @@ def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:
     output = build_site(mini).output
     assert output is not None
     page = output.pages["roles/baker/index.md"]
-    assert "[Watch customers](../../stages/analyse/index.md#step-watch) (responsible): Watches" in page
+    assert "#### [Watch customers](../../stages/analyse/index.md#step-watch) {#step-analyse-watch}\n\n*responsible:* Watches" in page
+    assert 'data-key="analyse/watch-morning"' in page
 
 
 def test_rendering_is_deterministic(mini: Path) -> None:
