@@ -91,7 +91,10 @@ def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:
     output = build_site(mini).output
     assert output is not None
     page = output.pages["roles/baker/index.md"]
-    assert "#### [Watch customers](../../stages/analyse/index.md#step-watch) {#step-analyse-watch}\n\n*responsible:* Watches" in page
+    assert (
+        "#### [Watch customers](../../stages/analyse/index.md#step-watch) {#step-analyse-watch}\n\n*responsible:* Watches"
+        in page
+    )
     assert 'data-key="analyse/watch-morning"' in page
 
 
