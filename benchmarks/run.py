@@ -1,0 +1,225 @@
+"""Build-performance benchmark: synthetic case libraries of several sizes, measured in one run.
+
+Usage (from the repository root, after `bash scripts/setup.sh`):
+
+    .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 5000; writes docs/benchmarks.md
+    .venv/bin/python benchmarks/run.py --sizes 100 --repeat 1 --no-write
+
+For each N it copies the real playbooks and site configuration into a temporary project, adds N
+cases made from the shipped ones (each gets its own id, so sizes and the mix of Korean and English
+are realistic), and measures, taking the median of `--repeat` runs:
+
+- the full `mkdocs build` with the plugin: wall time and peak memory (the child's max RSS);
+- `cemkit export` of the same project built by plain MkDocs without the plugin: the ratio of the two
+  is the plugin's overhead;
+- `cemkit validate` time, per 1,000 files;
+- at the serve size (N = 1000 by default), the time from saving an edited case to the edited page
+  being served by `mkdocs serve --dirty`;
+- the built site's size and search index size per case.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+
+
+@dataclass
+class Run:
+    """One measured command: wall seconds and peak resident memory in MB."""
+
+    seconds: float
+    peak_mb: float
+
+
+def measure(command: list[str], cwd: Path) -> Run:
+    """Run `command`, returning its wall time and the child's peak RSS; fail loudly on error."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
+    return Run(seconds, usage.ru_maxrss / 1024)
+
+
+def make_project(root: Path, size: int) -> Path:
+    """A project with the shipped playbooks and `size` cases: the shipped ones plus copies of them under new ids."""
+    project = root / f"n{size}"
+    shutil.copytree(REPO / "playbooks", project / "playbooks")
+    shutil.copytree(REPO / "docs", project / "docs")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"\n  - mkdocstrings:\n(?:      .*\n|        .*\n|          .*\n)*", "\n", config)
+    config = re.sub(r"\n  - Developer reference:\n(?:      - .*\n)*", "\n", config)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    shutil.rmtree(project / "docs" / "reference")
+    templates = sorted((REPO / "cases").glob("*.yaml"))
+    shutil.copytree(REPO / "cases", project / "cases")  # the playbooks link to the real cases
+    for index in range(size - len(templates)):
+        source = templates[index % len(templates)]
+        text = source.read_text(encoding="utf-8")
+        new_id = f"{source.stem}-{index:05d}"
+        text = re.sub(r"^id: .*$", f"id: {new_id}", text, count=1, flags=re.MULTILINE)
+        text = re.sub(r"^related:\n(?:  - .*\n)+", "related: []\n", text, flags=re.MULTILINE)
+        text = re.sub(r"^related: \[.*\]$", "related: []", text, flags=re.MULTILINE)
+        text = re.sub(r"\[\[case:[a-z0-9-]+(\|([^\]]*))?\]\]", lambda m: m.group(2) or "a related case", text)
+        (project / "cases" / f"{new_id}.yaml").write_text(text, encoding="utf-8")
+    return project
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def measure_serve_edit(project: Path, repeat: int) -> list[float]:
+    """Seconds from saving an edited case to `mkdocs serve --dirty` serving the edited page."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(BIN / "mkdocs"), "serve", "--dirty", "-a", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        case = sorted((project / "cases").glob("*.yaml"))[0]
+        site_url = re.search(r"^site_url:\s*(\S+)", (project / "mkdocs.yml").read_text(encoding="utf-8"), re.MULTILINE)
+        mount = urllib.parse.urlsplit(site_url.group(1)).path if site_url else "/"
+        url = f"http://127.0.0.1:{port}{mount.rstrip('/')}/cases/{case.stem}/"
+        deadline = time.monotonic() + 600
+        while "</html>" not in fetch(url):
+            if time.monotonic() > deadline:
+                raise SystemExit("mkdocs serve did not come up")
+            time.sleep(0.5)
+        time.sleep(2)
+        original = case.read_text(encoding="utf-8")
+        timings = []
+        for attempt in range(repeat):
+            token = f"benchmarktoken{attempt}x{int(time.time())}"
+            case.write_text(original.replace("summary:\n  en: >-\n    ", f"summary:\n  en: >-\n    {token} ", 1), "utf-8")
+            start = time.perf_counter()
+            while token not in fetch(url):
+                if time.perf_counter() - start > 300:
+                    raise SystemExit("the edited page never appeared")
+                time.sleep(0.05)
+            timings.append(time.perf_counter() - start)
+            time.sleep(1)
+        case.write_text(original, encoding="utf-8")
+        return timings
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, float]:
+    print(f"N = {size}: generating", file=sys.stderr, flush=True)
+    project = make_project(root, size)
+    assert "summary:\n  en: >-\n" in next((project / "cases").glob("*.yaml")).read_text(encoding="utf-8")
+    plugin = [measure([str(BIN / "mkdocs"), "build", "-q", "-d", "site"], project) for _ in range(repeat)]
+    export_dir = root / f"export{size}"
+    measure([str(BIN / "cemkit"), "export", str(export_dir)], project)
+    plain = [measure([str(BIN / "mkdocs"), "build", "-q", "-d", "site"], export_dir) for _ in range(repeat)]
+    validate = [measure([str(BIN / "cemkit"), "validate"], project) for _ in range(repeat)]
+    files = len(list((project / "cases").glob("*.yaml"))) + len(list((project / "playbooks").glob("*.yaml")))
+    site = project / "site"
+    result = {
+        "size": size,
+        "plugin_s": statistics.median(r.seconds for r in plugin),
+        "plugin_mb": max(r.peak_mb for r in plugin),
+        "plain_s": statistics.median(r.seconds for r in plain),
+        "validate_per_1000_s": statistics.median(r.seconds for r in validate) * 1000 / files,
+        "site_kb_per_case": folder_size(site) / 1024 / size,
+        "search_kb_per_case": (site / "search" / "search_index.json").stat().st_size / 1024 / size,
+    }
+    result["overhead"] = result["plugin_s"] / result["plain_s"]
+    if size == serve_size:
+        print(f"N = {size}: serve", file=sys.stderr, flush=True)
+        result["serve_edit_s"] = statistics.median(measure_serve_edit(project, repeat))
+    print(f"N = {size}: {result}", file=sys.stderr, flush=True)
+    shutil.rmtree(project)
+    shutil.rmtree(export_dir)
+    return result
+
+
+def report(results: list[dict[str, float]], repeat: int) -> str:
+    """The Markdown table of the results."""
+    rows = [
+        "| Cases | Build with plugin (s) | Peak memory (MB) | Plain build of export (s) | Plugin overhead | "
+        "`cemkit validate` per 1,000 files (s) | Edit served by `serve --dirty` (s) | Site per case (KB) | "
+        "Search index per case (KB) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in results:
+        serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
+        rows.append(
+            f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | "
+            f"{r['overhead']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | {r['site_kb_per_case']:.0f} | "
+            f"{r['search_kb_per_case']:.1f} |"
+        )
+    by_size = {int(r["size"]): r for r in results}
+    if 1000 in by_size and 5000 in by_size:
+        rows.append("")
+        rows.append(f"Growth from 1,000 to 5,000 cases: {by_size[5000]['plugin_s'] / by_size[1000]['plugin_s']:.2f}x "
+                    "the build time for 5x the cases.")
+    rows.append("")
+    rows.append(f"Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
+                "within the same run, so they hold better than the absolute times on a shared machine.")
+    return "\n".join(rows) + "\n"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated case counts")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
+    parser.add_argument("--serve-size", type=int, default=1000, help="size at which to time serve edits")
+    parser.add_argument("--no-write", action="store_true", help="print the table instead of writing the docs page")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="cemkit-bench-") as folder:
+        results = [benchmark(size, args.repeat, Path(folder), args.serve_size) for size in sizes]
+    table = report(results, args.repeat)
+    if args.no_write:
+        print(table)
+        return 0
+    page = REPO / "docs" / "benchmarks.md"
+    text = page.read_text(encoding="utf-8")
+    start, end = text.index("<!-- results -->"), text.index("<!-- /results -->")
+    page.write_text(text[: start + len("<!-- results -->")] + "\n\n" + table + "\n" + text[end:], encoding="utf-8")
+    print(f"wrote {page}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
