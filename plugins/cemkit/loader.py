@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from cemkit.cache import BuildCache, CachedFile
 from cemkit.errors import Diagnostic, display_path
 from cemkit.models import CaseStudy, ContentFile
 from cemkit.yamlsource import (
@@ -99,22 +100,63 @@ def find_content_files(root: Path, dirs: Iterable[str] = CONTENT_DIRS) -> tuple[
     return sorted(files), problems
 
 
-def load_files(paths: Iterable[Path], root: Path) -> LoadResult:
-    """Read and validate the given content files; `root` is the project root used in messages."""
+def load_files(paths: Iterable[Path], root: Path, *, cache: BuildCache | None = None) -> LoadResult:
+    """Read and validate the given content files; `root` is the project root used in messages.
+
+    With a `cache`, a file whose size and modification time are unchanged is not read again.
+    """
     result = LoadResult()
+    seen: set[str] = set()
     for path in paths:
         shown = display_path(path, root)
         if _passes_through_symlink(path, root):
             result.diagnostics.append(_symlink_problem(path, root))
             continue
-        parsed = read_yaml_file(str(path), shown)
-        document, problems = validate_document(parsed, path, root)
-        result.diagnostics.extend(problems)
-        if document is not None:
-            result.documents.append(document)
-        elif problems:
-            _note_invalid(parsed, result)
+        key = str(path.absolute())
+        seen.add(key)
+        entry = _cached(cache, key, path)
+        if entry is None:
+            entry = _load_entry(path, shown, root)
+            if cache is not None and not any(problem.code == "image-path" for problem in entry.problems):
+                cache.files[key] = entry
+        elif (
+            entry.document is not None and isinstance(entry.document.model, CaseStudy) and entry.document.model.figures
+        ):
+            entry.problems = _check_figures(entry.document, path.parent, root)
+        result.diagnostics.extend(entry.problems)
+        if entry.document is not None and not entry.problems:
+            result.documents.append(entry.document)
+        result.invalid_ids |= entry.invalid_ids
+        result.unreadable = result.unreadable or entry.unreadable
+    if cache is not None:
+        for key in [key for key in cache.files if key not in seen]:
+            del cache.files[key]
     return result
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return status.st_mtime_ns, status.st_size
+
+
+def _cached(cache: BuildCache | None, key: str, path: Path) -> CachedFile | None:
+    if cache is None:
+        return None
+    entry = cache.files.get(key)
+    return entry if entry is not None and entry.stamp == _stamp(path) else None
+
+
+def _load_entry(path: Path, shown: str, root: Path) -> CachedFile:
+    stamp = _stamp(path) or (0, 0)
+    parsed = read_yaml_file(str(path), shown)
+    document, problems = validate_document(parsed, path, root)
+    partial = LoadResult()
+    if document is None and problems:
+        _note_invalid(parsed, partial)
+    return CachedFile(stamp, document, problems, partial.invalid_ids, partial.unreadable)
 
 
 def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument | None, list[Diagnostic]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cemkit.cache import BuildCache
 from cemkit.errors import Diagnostic, Severity, sort_diagnostics
 from cemkit.knowledge import KnowledgeBase
 from cemkit.linker import link_documents
@@ -42,13 +43,17 @@ def load_project(
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
     paths: list[Path] | None = None,
     lint: LintOptions | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildResult:
-    """Load and link the content of the project at `root` (or only `paths`, if given)."""
+    """Load and link the content of the project at `root` (or only `paths`, if given).
+
+    A `cache` kept between calls (as `mkdocs serve` does) avoids re-reading unchanged files.
+    """
     if paths is None:
         paths, problems = find_content_files(root, content_dirs)
     else:
         problems = []
-    loaded = load_files(paths, root)
+    loaded = load_files(paths, root, cache=cache)
     diagnostics = [*problems, *loaded.diagnostics]
     knowledge, link_problems = link_documents(loaded.documents, known=loaded.invalid_ids)
     if loaded.unreadable:
@@ -68,9 +73,10 @@ def build_site(
     languages: tuple[str, ...] = LANGUAGES,
     directory_urls: bool = True,
     lint: LintOptions | None = None,
+    cache: BuildCache | None = None,
 ) -> BuildResult:
     """Load, link and render the project at `root`; `output` is `None` when there are errors."""
-    result = load_project(root, content_dirs=content_dirs, lint=lint)
+    result = load_project(root, content_dirs=content_dirs, lint=lint, cache=cache)
     if result.knowledge is not None and not result.errors:
-        result.output = render_site(result.knowledge, languages=languages, directory_urls=directory_urls)
+        result.output = render_site(result.knowledge, languages=languages, directory_urls=directory_urls, cache=cache)
     return result

@@ -7,6 +7,8 @@ server: the errors are logged and shown in place of the generated pages until th
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -17,6 +19,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from cemkit.assets import ASSET_FILES, asset_bytes
+from cemkit.cache import BuildCache
 from cemkit.errors import Diagnostic
 from cemkit.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit.loader import CONTENT_DIRS
@@ -52,6 +55,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.last_good: SiteOutput | None = None
+        self.cache = BuildCache()
+        self.staging: Path | None = None
+        """While serving, the folder holding generated files (see `_generated_file`)."""
+        self.staged: dict[str, bytes] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:  # noqa: ARG002
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -78,19 +85,45 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             languages=tuple(self.config.languages),
             directory_urls=config.use_directory_urls,
             lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
+            cache=self.cache,
         )
         for warning in result.warnings:
             log.warning(str(warning))
         output = self._output(result)
         docs_dir = Path(config.docs_dir)
-        for src_uri, markdown in output.pages.items():
-            self._add(files, File.generated(config, src_uri, content=markdown), config)
+        generated: dict[str, str | bytes] = {**output.pages, **output.files}
+        generated.update({path: asset_bytes(path) for path in ASSET_FILES})
+        for src_uri, content in generated.items():
+            file = self._generated_file(config, src_uri, content)
             yaml_path = output.edit_paths.get(src_uri)
             if yaml_path is not None:
-                files.get_file_from_path(src_uri).edit_uri = _relative_posix(root / yaml_path, docs_dir)  # type: ignore[union-attr]
-        for src_uri, data in {**output.files, **{path: asset_bytes(path) for path in ASSET_FILES}}.items():
-            self._add(files, File.generated(config, src_uri, content=data), config)
+                file.edit_uri = _relative_posix(root / yaml_path, docs_dir)
+            self._add(files, file, config)
         return files
+
+    def on_shutdown(self) -> None:
+        """Remove the folder of generated files kept while serving."""
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def _generated_file(self, config: MkDocsConfig, src_uri: str, content: str | bytes) -> File:
+        """A generated file; while serving it is backed by a file rewritten only when its content changes.
+
+        That keeps its modification time for unchanged pages, so `mkdocs serve --dirty` rebuilds only
+        the pages an edit touched.
+        """
+        if not self.serving:
+            return File.generated(config, src_uri, content=content)
+        if self.staging is None:
+            self.staging = Path(tempfile.mkdtemp(prefix="cemkit-serve-"))
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        path = self.staging / src_uri
+        if self.staged.get(src_uri) != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.staged[src_uri] = data
+        return File.generated(config, src_uri, abs_src_path=str(path))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:  # noqa: ARG002
         """Rebuild when a content file changes."""

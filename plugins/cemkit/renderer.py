@@ -7,6 +7,7 @@ Templates (`templates/*.md.j2`) never emit raw values: every `{{ ... }}` goes th
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from cemkit.cache import BuildCache
 from cemkit.errors import Diagnostic
 from cemkit.fieldref import field_reference
 from cemkit.knowledge import KnowledgeBase
@@ -47,16 +49,48 @@ def render_site(
     *,
     languages: tuple[str, ...] = LANGUAGES,
     directory_urls: bool = True,
+    cache: BuildCache | None = None,
 ) -> SiteOutput:
-    """Render every page in every language, plus the JSON data file."""
+    """Render every page in every language, plus the JSON data file.
+
+    With a `cache` from the previous build, case pages whose inputs are unchanged are not rendered again.
+    """
     output = SiteOutput()
+    cache = cache if cache is not None else BuildCache()
+    _refresh(cache, knowledge)
     for lang in languages:
-        renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls)
+        renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls, cache=cache)
         output.pages.update(renderer.render_all())
         output.edit_paths.update(renderer.edit_paths())
     output.files.update(worksheet_files(list(knowledge.playbooks.values()), languages))
     output.files[DATA_FILE] = render_case_data(knowledge, languages=languages, directory_urls=directory_urls)
     return output
+
+
+def _refresh(cache: BuildCache, knowledge: KnowledgeBase) -> None:
+    """Forget cached renders when anything a case page shows from other files has changed."""
+    parts = [
+        cache.model_hash(model)
+        for group in (knowledge.playbooks, knowledge.roles, knowledge.terms)
+        for model in group.values()
+    ]
+    parts += [cache.model_hash(reference) for reference in knowledge.references.values()]
+    parts += [
+        f"{case.id}:{cache.model_hash(case.title)}:{cache.model_hash(case.company)}"
+        for case in knowledge.cases.values()
+    ]
+    signature = hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+    if signature != cache.signature:
+        cache.rich.clear()
+        cache.pages.clear()
+        cache.signature = signature
+    alive = {id(case) for case in knowledge.cases.values()}
+    alive |= {id(case.title) for case in knowledge.cases.values()} | {
+        id(case.company) for case in knowledge.cases.values()
+    }
+    for group in (knowledge.playbooks, knowledge.roles, knowledge.terms, knowledge.references):
+        alive |= {id(model) for model in group.values()}
+    cache.forget_unused_models(alive)
 
 
 def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
@@ -101,8 +135,11 @@ def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], di
 class PageRenderer:
     """Renders the pages of one language."""
 
-    def __init__(self, knowledge: KnowledgeBase, *, lang: str, directory_urls: bool = True) -> None:
+    def __init__(
+        self, knowledge: KnowledgeBase, *, lang: str, directory_urls: bool = True, cache: BuildCache | None = None
+    ) -> None:
         self.knowledge = knowledge
+        self.cache = cache if cache is not None else BuildCache()
         self.lang = lang
         self.directory_urls = directory_urls
         self.labels = LABELS[lang]
@@ -118,7 +155,10 @@ class PageRenderer:
             )
             for item_id, item in items.items():
                 src = page_src(kind, item_id, self.lang)
-                pages[src] = self.render(f"{kind}.md.j2", src, item=item)
+                if kind == "case":
+                    pages[src] = self._case_page(src, item)
+                else:
+                    pages[src] = self.render(f"{kind}.md.j2", src, item=item)
         glossary = page_src("term", None, self.lang)
         pages[glossary] = self.render("glossary.md.j2", glossary)
         worksheets = page_src("worksheet", None, self.lang)
@@ -130,6 +170,18 @@ class PageRenderer:
         fields = f"{lang_prefix(self.lang)}{FIELD_REFERENCE}"
         pages[fields] = self.render("fields.md.j2", fields, sections=field_reference())
         return pages
+
+    def _case_page(self, src: str, case: object) -> str:
+        """A case page, reused from the cache when the case and its related cases are unchanged."""
+        assert isinstance(case, CaseStudy)
+        related = ",".join(self.knowledge.indexes.related_cases.get(case.id, []))
+        fingerprint = f"{self.cache.model_hash(case)}|{related}|{self.directory_urls}"
+        cached = self.cache.pages.get(src)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        page = self.render("case.md.j2", src, item=case)
+        self.cache.pages[src] = (fingerprint, page)
+        return page
 
     def edit_paths(self) -> dict[str, str]:
         """Page source path -> YAML file to edit, for the pages that have one."""
@@ -165,7 +217,12 @@ class PageHelpers:
         """Sanitised HTML of a rich text field, as a block."""
         if value is None:
             return Markup("")
-        html = render_markdown(value.get(self.lang), self._resolve)
+        text = value.get(self.lang)
+        key = (text, self.src, self._renderer.directory_urls)
+        html = self._renderer.cache.rich.get(key)
+        if html is None:
+            html = render_markdown(text, self._resolve)
+            self._renderer.cache.rich[key] = html
         return Markup(f"{_RICH_OPEN}\n{html}\n{_RICH_CLOSE}")
 
     def cell(self, value: LocalizedText | str | None) -> Markup:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from html import escape
 
 import markdown
@@ -92,14 +93,24 @@ def render_markdown(text: str, resolve: Callable[[CrossRef], tuple[str, str]]) -
         return f"[{escape_markdown(shown)}]({url})"
 
     source = _substitute_outside_code(text, replace)
+    converter = _converter()
+    try:
+        html = converter.convert(source)
+    finally:
+        converter.reset()
+    return sanitize_html(html)
+
+
+@cache
+def _converter() -> markdown.Markdown:
+    """One restricted Markdown converter, reused (building one costs more than converting a paragraph)."""
     converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
     converter.preprocessors.deregister("html_block")
     converter.inlinePatterns.deregister("html")
     converter.inlinePatterns.deregister("image_link")
     converter.inlinePatterns.deregister("image_reference")
     converter.inlinePatterns.deregister("short_image_ref")
-    html = converter.convert(source)
-    return sanitize_html(html)
+    return converter
 
 
 def sanitize_html(html: str) -> str:
