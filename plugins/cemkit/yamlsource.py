@@ -34,10 +34,11 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*|[0-9]+(?:\.[0-9]*)?[eE][-+
 _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
+_KEYWORDS = _NULLS | _TRUE | _FALSE
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Node:
     """A value read from YAML, with the position where it starts."""
 
@@ -46,7 +47,7 @@ class Node:
     col: int
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class ScalarNode(Node):
     """A single value: text, number, boolean or null."""
 
@@ -71,14 +72,14 @@ class ScalarNode(Node):
         return self.line, self.col + quote + offset
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class MappingNode(Node):
     """A mapping of text keys to nodes, in file order."""
 
     entries: dict[str, tuple[ScalarNode, Node]] = field(default_factory=dict)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class SequenceNode(Node):
     """A list of nodes."""
 
@@ -160,6 +161,9 @@ def locate(node: Node, loc: tuple[str | int, ...], *, key: bool = False) -> Node
 
 def resolve_plain(text: str) -> Scalar:
     """Type of an unquoted scalar: a strict subset of the YAML 1.2 core schema."""
+    first = text[:1]
+    if first.isalpha() and text not in _KEYWORDS:
+        return text  # most values are words: no number, null or boolean starts with a letter but these
     if text in _NULLS:
         return None
     if text in _TRUE:
@@ -231,6 +235,9 @@ class _Composer:
                     self.root = node
 
     def _compose_node(self, event: yaml.Event, events: object, depth: int) -> Node:
+        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
+            mark = event.start_mark
+            return self._scalar(event, mark.line + 1, mark.column + 1)  # the common case, kept fast
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
             self._error(line, col, "yaml-alias", f"aliases (*{event.anchor}) are not allowed; write the value out")
@@ -289,9 +296,9 @@ class _Composer:
 
     def _scalar(self, event: yaml.ScalarEvent, line: int, col: int) -> ScalarNode:
         style = event.style or None
-        value: Scalar = event.value if style else resolve_plain(event.value)
-        node = ScalarNode(self.path, line, col, value=value, text=event.value, style=style)
-        if style in ("|", ">"):
+        raw = event.value
+        node = ScalarNode(self.path, line, col, raw if style else resolve_plain(raw), raw, style)
+        if style == "|" or style == ">":  # noqa: PLR1714 - faster than a tuple lookup on this hot path
             node.indent = self._block_indent(line)
         return node
 
