@@ -166,10 +166,8 @@ def resolve_plain(text: str) -> Scalar:
         return text  # most values are words: no number, null or boolean starts with a letter but these
     if text in _NULLS:
         return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
+    if text in _TRUE or text in _FALSE:
+        return text in _TRUE
     if _INT.fullmatch(text):
         return int(text)
     if _FLOAT.fullmatch(text):
