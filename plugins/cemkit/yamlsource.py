@@ -233,8 +233,8 @@ class _Composer:
                     self.root = node
 
     def _compose_node(self, event: yaml.Event, events: object, depth: int) -> Node:
-        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None:
-            mark = event.start_mark
+        mark = event.start_mark
+        if type(event) is yaml.ScalarEvent and event.anchor is None and event.tag is None and mark is not None:
             return self._scalar(event, mark.line + 1, mark.column + 1)  # the common case, kept fast
         line, col = _mark(event)
         if isinstance(event, yaml.AliasEvent):
