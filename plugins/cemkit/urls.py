@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+from functools import lru_cache
 
 from cemkit.models import LANGUAGES
 
@@ -36,12 +37,14 @@ def anchor(kind: str, item_id: str) -> str:
     return f"term-{item_id}" if kind == "term" else ""
 
 
+@lru_cache(maxsize=65536)
 def md_link(from_src: str, to_src: str, fragment: str = "") -> str:
     """Relative link between two Markdown sources, as MkDocs resolves and checks it."""
     target = posixpath.relpath(to_src, posixpath.dirname(from_src) or ".")
     return f"{target}#{fragment}" if fragment else target
 
 
+@lru_cache(maxsize=65536)
 def page_url(src: str, *, directory_urls: bool) -> str:
     """The URL (relative to the site root) MkDocs gives the page built from `src`."""
     stem = src.removesuffix(".md")
@@ -54,6 +57,7 @@ def page_url(src: str, *, directory_urls: bool) -> str:
     return f"{stem}/"
 
 
+@lru_cache(maxsize=65536)
 def file_link(from_src: str, path: str, *, directory_urls: bool) -> str:
     """Relative URL from a built page to a file of the site (a download or an asset), for raw HTML."""
     here = page_url(from_src, directory_urls=directory_urls)
@@ -61,6 +65,7 @@ def file_link(from_src: str, path: str, *, directory_urls: bool) -> str:
     return posixpath.relpath(path, base.rstrip("/") or ".")
 
 
+@lru_cache(maxsize=65536)
 def html_link(from_src: str, to_src: str, fragment: str = "", *, directory_urls: bool) -> str:
     """Relative URL between two built pages, for links inside raw HTML (which MkDocs does not rewrite)."""
     here = page_url(from_src, directory_urls=directory_urls)
