@@ -22,7 +22,6 @@ from cemkit.models import (
     Role,
     RolesFile,
     Term,
-    iter_texts,
 )
 from cemkit.richtext import find_refs
 from cemkit.yamlsource import ScalarNode, locate
@@ -124,7 +123,7 @@ class RefLinker:
                 self._check_refs(
                     document, [(("terms", index, "see_also", n), "term", ref) for n, ref in enumerate(term.see_also)]
                 )
-        for loc, text in iter_texts(model):
+        for loc, text in document.texts:
             if isinstance(text, RichLocalizedText):
                 self._check_text_refs(document, loc, text)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from cemkit.errors import Diagnostic, Severity
 from cemkit.loader import ContentDocument
-from cemkit.models import LANGUAGES, CaseStudy, GlossaryFile, RichLocalizedText, iter_texts
+from cemkit.models import LANGUAGES, CaseStudy, GlossaryFile, RichLocalizedText
 from cemkit.richtext import find_refs
 
 DEFAULT_MAX_REVIEW_AGE_DAYS = 730
@@ -41,7 +41,7 @@ def _warning(document: ContentDocument, loc: tuple[str | int, ...], code: str, m
 
 
 def _missing_languages(document: ContentDocument) -> Iterator[Diagnostic]:
-    for loc, text in iter_texts(document.model):
+    for loc, text in document.texts:
         missing = text.missing_languages()
         if missing:
             present = next(lang for lang in LANGUAGES if lang not in missing)
@@ -68,7 +68,7 @@ def _case_warnings(document: ContentDocument, case: CaseStudy, options: LintOpti
 def _unused_terms(documents: list[ContentDocument]) -> Iterator[Diagnostic]:
     used: set[str] = set()
     for document in documents:
-        for _, text in iter_texts(document.model):
+        for _, text in document.texts:
             if isinstance(text, RichLocalizedText):
                 for lang in LANGUAGES:
                     used |= {ref.target for ref in find_refs(getattr(text, lang) or "") if ref.kind == "term"}

@@ -11,7 +11,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cemkit.cache import BuildCache, CachedFile
 from cemkit.errors import Diagnostic, display_path
-from cemkit.models import CaseStudy, ContentFile
+from cemkit.models import CaseStudy, ContentFile, LocalizedText, iter_texts
 from cemkit.yamlsource import (
     MappingNode,
     Node,
@@ -47,6 +47,11 @@ class ContentDocument:
     """Path shown in messages: relative to the project root, with forward slashes."""
     model: BaseModel
     root: Node
+
+    @cached_property
+    def texts(self) -> list[tuple[tuple[str | int, ...], LocalizedText]]:
+        """Every localised text of the document with its location, collected once."""
+        return list(iter_texts(self.model))
 
     def position(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `loc` (a tuple of keys and indexes)."""

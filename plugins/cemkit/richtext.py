@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 import markdown
@@ -53,13 +53,16 @@ class CrossRef:
     label: str | None
 
 
-def find_refs(text: str) -> list[CrossRef]:
+@lru_cache(maxsize=65536)
+def find_refs(text: str) -> tuple[CrossRef, ...]:
     """Every cross-reference in `text`, outside code."""
+    if "[[" not in text:
+        return ()
     masked = _mask_code(text)
-    return [
+    return tuple(
         CrossRef(match.start(), match.group("kind") or "term", match.group("id").strip(), match.group("label"))
         for match in _REF.finditer(masked)
-    ]
+    )
 
 
 def check_markdown(text: str) -> None:
@@ -172,6 +175,8 @@ def _rich_error(message: str, offset: int) -> PydanticCustomError:
 
 
 def _mask_code(text: str) -> str:
+    if "`" not in text and "    " not in text and "\t" not in text:
+        return text  # no code span or indented code block: nothing to mask
     return _CODE.sub(lambda m: " " * len(m.group()), text)
 
 
