@@ -128,7 +128,9 @@ def measure_serve_edit(project: Path, repeat: int) -> list[float]:
         timings = []
         for attempt in range(repeat):
             token = f"benchmarktoken{attempt}x{int(time.time())}"
-            case.write_text(original.replace("summary:\n  en: >-\n    ", f"summary:\n  en: >-\n    {token} ", 1), "utf-8")
+            case.write_text(
+                original.replace("summary:\n  en: >-\n    ", f"summary:\n  en: >-\n    {token} ", 1), "utf-8"
+            )
             start = time.perf_counter()
             while token not in fetch(url):
                 if time.perf_counter() - start > 300:
@@ -159,6 +161,7 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
         "plugin_s": statistics.median(r.seconds for r in plugin),
         "plugin_mb": max(r.peak_mb for r in plugin),
         "plain_s": statistics.median(r.seconds for r in plain),
+        "plain_mb": max(r.peak_mb for r in plain),
         "validate_per_1000_s": statistics.median(r.seconds for r in validate) * 1000 / files,
         "site_kb_per_case": folder_size(site) / 1024 / size,
         "search_kb_per_case": (site / "search" / "search_index.json").stat().st_size / 1024 / size,
@@ -176,26 +179,31 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
 def report(results: list[dict[str, float]], repeat: int) -> str:
     """The Markdown table of the results."""
     rows = [
-        "| Cases | Build with plugin (s) | Peak memory (MB) | Plain build of export (s) | Plugin overhead | "
+        "| Cases | Build with plugin (s) | Peak memory (MB) | Plain build of export (s) | Its peak memory (MB) | "
+        "Plugin overhead | "
         "`cemkit validate` per 1,000 files (s) | Edit served by `serve --dirty` (s) | Site per case (KB) | "
         "Search index per case (KB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
         rows.append(
-            f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | "
+            f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | {r['plain_mb']:.0f} | "
             f"{r['overhead']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | {r['site_kb_per_case']:.0f} | "
             f"{r['search_kb_per_case']:.1f} |"
         )
     by_size = {int(r["size"]): r for r in results}
     if 1000 in by_size and 5000 in by_size:
         rows.append("")
-        rows.append(f"Growth from 1,000 to 5,000 cases: {by_size[5000]['plugin_s'] / by_size[1000]['plugin_s']:.2f}x "
-                    "the build time for 5x the cases.")
+        rows.append(
+            f"Growth from 1,000 to 5,000 cases: {by_size[5000]['plugin_s'] / by_size[1000]['plugin_s']:.2f}x "
+            "the build time for 5x the cases."
+        )
     rows.append("")
-    rows.append(f"Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
-                "within the same run, so they hold better than the absolute times on a shared machine.")
+    rows.append(
+        f"Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
+        "within the same run, so they hold better than the absolute times on a shared machine."
+    )
     return "\n".join(rows) + "\n"
 
 
