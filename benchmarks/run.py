@@ -86,16 +86,19 @@ def make_project(root: Path, size: int) -> Path:
 
 
 def folder_size(path: Path) -> int:
+    """Bytes of all files under `path`."""
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
 def free_port() -> int:
+    """A free TCP port on localhost."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
 
 
 def fetch(url: str) -> str:
+    """The page at `url`, or an empty string while it is not served."""
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
             return str(response.read().decode("utf-8"))
@@ -146,6 +149,7 @@ def measure_serve_edit(project: Path, repeat: int) -> list[float]:
 
 
 def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, float]:
+    """Every measurement at one library size."""
     print(f"N = {size}: generating", file=sys.stderr, flush=True)
     project = make_project(root, size)
     assert "summary:\n  en: >-\n" in next((project / "cases").glob("*.yaml")).read_text(encoding="utf-8")
@@ -188,7 +192,8 @@ def report(results: list[dict[str, float]], repeat: int) -> str:
     for r in results:
         serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
         rows.append(
-            f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | {r['plain_mb']:.0f} | "
+            f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | "
+            f"{r['plain_mb']:.0f} | "
             f"{r['overhead']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | {r['site_kb_per_case']:.0f} | "
             f"{r['search_kb_per_case']:.1f} |"
         )
@@ -208,6 +213,7 @@ def report(results: list[dict[str, float]], repeat: int) -> str:
 
 
 def main() -> int:
+    """Run the benchmark and write (or print) the table."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,1000,5000", help="comma-separated case counts")
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")

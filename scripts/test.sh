@@ -15,7 +15,7 @@ if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi nanum; then
   fi
 fi
 export NO_MKDOCS_2_WARNING=1
-.venv/bin/ruff check plugins tests
-.venv/bin/ruff format --check plugins tests
+.venv/bin/ruff check plugins tests benchmarks
+.venv/bin/ruff format --check plugins tests benchmarks
 .venv/bin/mypy
 .venv/bin/python -m pytest "$@"
