@@ -227,11 +227,11 @@ def main() -> int:
     if args.no_write:
         print(table)
         return 0
-    page = REPO / "docs" / "benchmarks.md"
-    text = page.read_text(encoding="utf-8")
-    start, end = text.index("<!-- results -->"), text.index("<!-- /results -->")
-    page.write_text(text[: start + len("<!-- results -->")] + "\n\n" + table + "\n" + text[end:], encoding="utf-8")
-    print(f"wrote {page}", file=sys.stderr)
+    for page in (REPO / "docs" / "benchmarks.md", REPO / "docs" / "ko" / "benchmarks.md"):
+        text = page.read_text(encoding="utf-8")
+        start, end = text.index("<!-- results -->"), text.index("<!-- /results -->")
+        page.write_text(text[: start + len("<!-- results -->")] + "\n\n" + table + "\n" + text[end:], encoding="utf-8")
+        print(f"wrote {page}", file=sys.stderr)
     return 0
 
 

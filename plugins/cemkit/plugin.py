@@ -85,7 +85,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             languages=tuple(self.config.languages),
             directory_urls=config.use_directory_urls,
             lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
-            cache=self.cache,
+            cache=self.cache if self.serving else None,
         )
         for warning in result.warnings:
             log.warning(str(warning))
@@ -135,7 +135,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
 
     def _output(self, result: BuildResult) -> SiteOutput:
         if result.output is not None and not result.errors:
-            self.last_good = result.output
+            if self.serving:
+                self.last_good = result.output
             return result.output
         for error in result.errors:
             log.error(str(error))
