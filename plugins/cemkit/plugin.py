@@ -58,7 +58,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.cache = BuildCache()
         self.staging: Path | None = None
         """While serving, the folder holding generated files (see `_generated_file`)."""
-        self.staged: dict[str, bytes] = {}
+        self.staged: dict[str, str | bytes] = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:  # noqa: ARG002
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -117,12 +117,12 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             return File.generated(config, src_uri, content=content)
         if self.staging is None:
             self.staging = Path(tempfile.mkdtemp(prefix="cemkit-serve-"))
-        data = content.encode("utf-8") if isinstance(content, str) else content
         path = self.staging / src_uri
-        if self.staged.get(src_uri) != data:
+        previous = self.staged.get(src_uri)
+        if previous is not content and previous != content:  # cached pages come back as the very same object
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-            self.staged[src_uri] = data
+            path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+            self.staged[src_uri] = content
         return File.generated(config, src_uri, abs_src_path=str(path))
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:  # noqa: ARG002

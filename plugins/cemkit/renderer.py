@@ -11,6 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -93,6 +94,34 @@ def _refresh(cache: BuildCache, knowledge: KnowledgeBase) -> None:
     cache.forget_unused_models(alive)
 
 
+def _library_summary(knowledge: KnowledgeBase, cache: BuildCache) -> str:
+    """A hash of everything pages other than a case's own show about the cases.
+
+    Together with the cache's signature (names and titles), it changes whenever an index, stage, role,
+    glossary or worksheet page could change; editing the body of a case leaves it alone.
+    """
+    parts = [repr(sorted((name, sorted(value.items())) for name, value in _plain_indexes(knowledge)))]
+    for case in knowledge.cases.values():
+        example = cache.model_hash(case.worksheet_example) if case.worksheet_example else ""
+        parts.append(f"{case.id}|{case.period}|{cache.model_hash(case.country)}|{example}")
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
+
+
+def _plain_indexes(knowledge: KnowledgeBase) -> list[tuple[str, dict[str, list[str]]]]:
+    indexes = knowledge.indexes
+    backlinks = {term: [f"{link.kind}:{link.id}" for link in links] for term, links in indexes.term_backlinks.items()}
+    return [
+        ("stage", indexes.cases_by_stage),
+        ("industry", indexes.cases_by_industry),
+        ("interface", indexes.cases_by_interface_type),
+        ("journey", indexes.cases_by_journey_stage),
+        ("country", indexes.cases_by_country),
+        ("role", indexes.cases_by_role),
+        ("related", indexes.related_cases),
+        ("terms", backlinks),
+    ]
+
+
 def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
     """A page listing content errors, shown by `mkdocs serve` in place of pages that cannot be built."""
     env = _environment(lang)
@@ -149,27 +178,37 @@ class PageRenderer:
         """Every page of this language, by source path."""
         kb = self.knowledge
         pages: dict[str, str] = {}
+        summary = _library_summary(kb, self.cache)
         for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
-            pages[page_src(kind, None, self.lang)] = self.render(
-                f"{kind}s_index.md.j2", page_src(kind, None, self.lang)
-            )
+            index = page_src(kind, None, self.lang)
+            pages[index] = self._aggregate_page(index, summary, f"{kind}s_index.md.j2")
             for item_id, item in items.items():
                 src = page_src(kind, item_id, self.lang)
                 if kind == "case":
                     pages[src] = self._case_page(src, item)
                 else:
-                    pages[src] = self.render(f"{kind}.md.j2", src, item=item)
+                    pages[src] = self._aggregate_page(src, summary, f"{kind}.md.j2", item=item)
         glossary = page_src("term", None, self.lang)
-        pages[glossary] = self.render("glossary.md.j2", glossary)
+        pages[glossary] = self._aggregate_page(glossary, summary, "glossary.md.j2")
         worksheets = page_src("worksheet", None, self.lang)
-        pages[worksheets] = self.render("worksheets_index.md.j2", worksheets)
+        pages[worksheets] = self._aggregate_page(worksheets, summary, "worksheets_index.md.j2")
         for playbook in kb.playbooks.values():
             if playbook.worksheet is not None:
                 src = page_src("worksheet", playbook.id, self.lang)
-                pages[src] = self.render("worksheet.md.j2", src, item=playbook)
+                pages[src] = self._aggregate_page(src, summary, "worksheet.md.j2", item=playbook)
         fields = f"{lang_prefix(self.lang)}{FIELD_REFERENCE}"
-        pages[fields] = self.render("fields.md.j2", fields, sections=field_reference())
+        pages[fields] = self._aggregate_page(fields, summary, "fields.md.j2", sections=field_reference())
         return pages
+
+    def _aggregate_page(self, src: str, summary: str, template: str, **context: Any) -> str:
+        """A page built from many files (an index, a stage, a role ...), reused while the library summary holds."""
+        fingerprint = f"{summary}|{self.directory_urls}"
+        cached = self.cache.pages.get(src)
+        if cached is not None and cached[0] == fingerprint:
+            return cached[1]
+        page = self.render(template, src, **context)
+        self.cache.pages[src] = (fingerprint, page)
+        return page
 
     def _case_page(self, src: str, case: object) -> str:
         """A case page, reused from the cache when the case and its related cases are unchanged."""
@@ -339,6 +378,7 @@ class PageHelpers:
         return sorted(chosen, key=lambda case: self.text(case.title).casefold())
 
 
+@cache
 def _environment(lang: str) -> Environment:
     def finalize(value: object) -> object:
         if isinstance(value, Markup):

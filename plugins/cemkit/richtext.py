@@ -132,6 +132,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()!])")
 _BLOCK_START = re.compile(r"^(?:[#+-]|\d+(?=[.)]))")
 
 
+@lru_cache(maxsize=65536)
 def escape_markdown(text: str) -> str:
     """Escape plain text for use inline in Markdown: HTML is escaped and Markdown syntax neutralised.
 
