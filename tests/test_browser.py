@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from browsing import ARTIFACTS, serve
+from browsing import ARTIFACTS, serve, watch_errors
 from conftest import FIXTURES
 from sitecheck import run_mkdocs
 
@@ -60,4 +60,24 @@ def test_korean_case_page(browser: Browser, site_url: str) -> None:
     assert rows.count() == 2
     assert rows.nth(0).inner_text().startswith("구매 전")
     page.screenshot(path=str(ARTIFACTS / "case-ko.png"), full_page=True)
+    page.close()
+
+
+def test_language_menu_lands_on_the_same_page(browser: Browser, shipped_site_url: str) -> None:
+    """Switching language from a case page opens the same case in the other language, and back."""
+    page = browser.new_page()
+    errors = watch_errors(page)
+    page.goto(shipped_site_url + "cases/westin/")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang=ko]").click()
+    page.wait_for_url(shipped_site_url + "ko/cases/westin/")
+    assert "웨스틴" in page.locator("article h1").inner_text()
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang=en]").click()
+    page.wait_for_url(shipped_site_url + "cases/westin/")
+    page.goto(shipped_site_url + "reference/loader/")
+    page.locator(".md-header__option .md-select").hover()
+    page.locator(".md-select__link[hreflang=ko]").click()
+    page.wait_for_url(shipped_site_url + "ko/")
+    assert errors == []
     page.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-ASSET_FILES: tuple[str, ...] = ("assets/cemkit/cemkit.css", "assets/cemkit/checklist.js")
+ASSET_FILES: tuple[str, ...] = ("assets/cemkit/cemkit.css", "assets/cemkit/checklist.js", "assets/cemkit/language.js")
 """Site paths of the shipped assets; each is `assets/<name>` inside the package."""
 
 

@@ -26,7 +26,7 @@ from cemkit.loader import CONTENT_DIRS
 from cemkit.models import LANGUAGES
 from cemkit.pipeline import BuildResult, build_site
 from cemkit.renderer import SiteOutput, render_error_page
-from cemkit.urls import SECTIONS, page_language, page_src
+from cemkit.urls import SECTIONS, lang_prefix, page_language, page_src
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -100,6 +100,15 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
                 file.edit_uri = _relative_posix(root / yaml_path, docs_dir)
             self._add(files, file, config)
         return files
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Give each other language's folder a copy of the sitemap, which Material's language menu looks for."""
+        site = Path(config.site_dir)
+        for lang in self.config.languages:
+            prefix = lang_prefix(lang)
+            for name in ("sitemap.xml", "sitemap.xml.gz"):
+                if prefix and (site / name).is_file() and (site / prefix).is_dir():
+                    shutil.copyfile(site / name, site / prefix / name)
 
     def on_shutdown(self) -> None:
         """Remove the folder of generated files kept while serving."""
