@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from importlib import resources
 
-ASSET_FILES: tuple[str, ...] = ("assets/cemkit/cemkit.css", "assets/cemkit/checklist.js", "assets/cemkit/language.js")
+ASSET_FILES: tuple[str, ...] = (
+    "assets/cemkit/cemkit.css",
+    "assets/cemkit/checklist.js",
+    "assets/cemkit/language.js",
+    "assets/cemkit/explorer.js",
+)
 """Site paths of the shipped assets; each is `assets/<name>` inside the package."""
 
 

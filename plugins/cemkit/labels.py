@@ -79,6 +79,11 @@ LABELS: dict[str, dict[str, str]] = {
         "plus two topics that run across them. Each playbook gives steps, checklists, key questions and a worksheet.",
         "roles_intro": "Who does what in a CEM programme. Each role's page lists its tasks across the stages.",
         "glossary_intro": "The terms used on this site, with the Korean and English words for each.",
+        "explorer_title": "Filter the cases",
+        "explorer_count": "{count} of {total} cases",
+        "explorer_all": "All",
+        "explorer_none": "No case matches these filters.",
+        "explorer_reset": "Clear filters",
         "worksheets": "Worksheets",
         "worksheets_intro": "One worksheet per stage: the fields a team fills in, each with a prompt, an example and "
         "room to write. Print a page (it is laid out for A4) or download it as CSV or Markdown.",
@@ -204,6 +209,11 @@ LABELS: dict[str, dict[str, str]] = {
         "roles_intro": "CEM 프로그램에서 누가 무엇을 하는지 정리했습니다. "
         "역할별 페이지에서 단계마다의 과업을 볼 수 있습니다.",
         "glossary_intro": "이 사이트에서 쓰는 용어를 한국어와 영어로 함께 정리했습니다.",
+        "explorer_title": "사례 거르기",
+        "explorer_count": "사례 {total}개 중 {count}개",
+        "explorer_all": "전체",
+        "explorer_none": "이 조건에 맞는 사례가 없습니다.",
+        "explorer_reset": "조건 지우기",
         "worksheets": "워크시트",
         "worksheets_intro": "단계마다 하나씩 있는 워크시트입니다. 팀이 채울 항목마다 질문, 예시, 적을 칸이 있습니다. "
         "페이지를 인쇄하거나(A4에 맞춰 배치됩니다) CSV 또는 마크다운 파일로 내려받을 수 있습니다.",

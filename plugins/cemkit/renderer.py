@@ -147,6 +147,7 @@ def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], di
                 "company": localized(case.company),
                 "industry": reference("industries", case.industry),
                 "country": localized(case.country),
+                "country_id": case.country.get(languages[0]),
                 "period": case.period,
                 "stages": [note.stage for note in case.stages],
                 "interface_types": sorted({t.interface_type for t in case.touchpoints}),
@@ -157,7 +158,19 @@ def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], di
                 },
             }
         )
-    payload = {"version": 1, "languages": list(languages), "cases": cases}
+
+    def facet(kind: str) -> list[dict[str, Any]]:
+        return [reference(kind, item.id) for item in knowledge.reference_items(kind)]
+
+    countries = {case.country.get(languages[0]): localized(case.country) for case in knowledge.cases.values()}
+    facets = {
+        "stage": [{"id": p.id, "name": localized(p.short_title or p.title)} for p in knowledge.playbooks.values()],
+        "industry": facet("industries"),
+        "interface": facet("interface-types"),
+        "journey": facet("journey-stages"),
+        "country": [{"id": key, "name": countries[key]} for key in sorted(countries)],
+    }
+    payload = {"version": 1, "languages": list(languages), "facets": facets, "cases": cases}
     return (json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -314,6 +327,14 @@ class PageHelpers:
     def download(self, playbook: Playbook, suffix: str) -> str:
         """Site path of a worksheet download in this page's language."""
         return download_path(playbook, self.lang, suffix)
+
+    def data_url(self) -> str:
+        """URL of the case data file relative to this page, for scripts."""
+        return self.asset(DATA_FILE)
+
+    def root_url(self) -> str:
+        """URL of the site root relative to this page, for scripts."""
+        return self.asset(".")
 
     def download_name(self, playbook: Playbook, suffix: str) -> str:
         """The file name a worksheet download is saved under."""
