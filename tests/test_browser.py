@@ -8,8 +8,10 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
+from cemkit.pipeline import load_project
+
 from browsing import ARTIFACTS, serve, watch_errors
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 from sitecheck import run_mkdocs
 
 pytestmark = pytest.mark.slow
@@ -81,3 +83,28 @@ def test_language_menu_lands_on_the_same_page(browser: Browser, shipped_site_url
     page.wait_for_url(shipped_site_url + "ko/")
     assert errors == []
     page.close()
+
+
+def test_case_journey_map_places_every_touchpoint(browser: Browser, shipped_site_url: str) -> None:
+    """Each touchpoint of a case appears once in the map, in its journey-stage column, on desktop, phone and paper."""
+    kb = load_project(REPO).knowledge
+    assert kb is not None
+    case = kb.cases["westin"]
+    stages = [item.id for item in kb.reference_items("journey-stages")]
+    types = [item.id for item in kb.reference_items("interface-types")]
+    for viewport in ({"width": 1280, "height": 900}, {"width": 390, "height": 844}):
+        page = browser.new_page(viewport=viewport)
+        errors = watch_errors(page)
+        page.goto(shipped_site_url + "cases/westin/")
+        chips = page.locator(".cem-journey-map .cem-tp")
+        assert chips.count() == len(case.touchpoints)
+        for touchpoint in case.touchpoints:
+            row = types.index(touchpoint.interface_type) + 1
+            column = stages.index(touchpoint.journey_stage) + 2
+            cell = page.locator(f".cem-journey-map tbody tr:nth-child({row}) td:nth-child({column})")
+            assert touchpoint.name.get("en") in cell.inner_text()
+        page.emulate_media(media="print")
+        assert page.locator(".cem-journey-map").is_visible()
+        page.locator(".cem-journey-map").screenshot(path=str(ARTIFACTS / f"journey-map-{viewport['width']}.png"))
+        assert errors == []
+        page.close()
