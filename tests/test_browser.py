@@ -58,7 +58,7 @@ def test_korean_case_page(browser: Browser, site_url: str) -> None:
     page.goto(site_url + "ko/cases/corner-bakery/")
     assert page.locator("article h1").inner_text() == "모퉁이 제과점"
     assert page.locator("article h2", has_text="고객접점").count() == 1
-    rows = page.locator("article .md-typeset__table table").first.locator("tbody tr")
+    rows = page.locator("article table:not(.cem-map)").first.locator("tbody tr")
     assert rows.count() == 2
     assert rows.nth(0).inner_text().startswith("구매 전")
     page.screenshot(path=str(ARTIFACTS / "case-ko.png"), full_page=True)
