@@ -108,3 +108,17 @@ def test_case_journey_map_places_every_touchpoint(browser: Browser, shipped_site
         page.locator(".cem-journey-map").screenshot(path=str(ARTIFACTS / f"journey-map-{viewport['width']}.png"))
         assert errors == []
         page.close()
+
+
+def test_stage_diagram_is_clickable(browser: Browser, shipped_site_url: str) -> None:
+    """The diagram on the stages page links each of the five stages and the two topics to its playbook."""
+    for prefix in ("", "ko/"):
+        page = browser.new_page()
+        errors = watch_errors(page)
+        page.goto(f"{shipped_site_url}{prefix}stages/")
+        links = page.locator(".cem-diagram a")
+        assert links.count() == 7
+        page.locator(".cem-diagram-stages li").nth(2).locator("a").click()
+        page.wait_for_url(f"{shipped_site_url}{prefix}stages/design-brand-experience/")
+        assert errors == []
+        page.close()

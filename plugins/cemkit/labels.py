@@ -79,6 +79,10 @@ LABELS: dict[str, dict[str, str]] = {
         "plus two topics that run across them. Each playbook gives steps, checklists, key questions and a worksheet.",
         "roles_intro": "Who does what in a CEM programme. Each role's page lists its tasks across the stages.",
         "glossary_intro": "The terms used on this site, with the Korean and English words for each.",
+        "diagram_label": "The five stages of CEM and the two topics across them",
+        "phase_strategic": "Strategic",
+        "phase_implementation": "Implementation",
+        "across_stages": "across all stages",
         "journey_map": "Journey map",
         "journey_map_intro": "The journey map places each touchpoint by journey stage (columns) and interface "
         "type (rows); the table below gives the details.",
@@ -212,6 +216,10 @@ LABELS: dict[str, dict[str, str]] = {
         "roles_intro": "CEM 프로그램에서 누가 무엇을 하는지 정리했습니다. "
         "역할별 페이지에서 단계마다의 과업을 볼 수 있습니다.",
         "glossary_intro": "이 사이트에서 쓰는 용어를 한국어와 영어로 함께 정리했습니다.",
+        "diagram_label": "CEM의 다섯 단계와 모든 단계에 걸친 두 주제",
+        "phase_strategic": "전략",
+        "phase_implementation": "실행",
+        "across_stages": "모든 단계에 걸침",
         "journey_map": "고객 여정 지도",
         "journey_map_intro": "고객 여정 지도는 각 고객접점을 여정 단계(열)와 인터페이스 유형(행)에 따라 배치합니다. "
         "자세한 내용은 아래 표에 있습니다.",

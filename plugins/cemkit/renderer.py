@@ -328,6 +328,11 @@ class PageHelpers:
         """Site path of a worksheet download in this page's language."""
         return download_path(playbook, self.lang, suffix)
 
+    def page_href(self, kind: str, item_id: str) -> Markup:
+        """URL of a generated page relative to this built page, escaped for an HTML attribute."""
+        target = page_src(kind, item_id, self.lang)
+        return Markup(escape_html(html_link(self.src, target, directory_urls=self._renderer.directory_urls)))
+
     def data_url(self) -> str:
         """URL of the case data file relative to this page, for scripts."""
         return self.asset(DATA_FILE)
