@@ -38,10 +38,9 @@ def export_site(
     source_docs = root / "docs"
     if source_docs.is_dir():
         shutil.copytree(source_docs, docs, symlinks=True, ignore=_ignore_symlinks)
-    written = {**result.output.pages}
     for path, data in {**result.output.files, **{p: asset_bytes(p) for p in ASSET_FILES}}.items():
         _write(docs / path, data)
-    for path, text in written.items():
+    for path, text in result.output.pages.items():
         _write(docs / path, text.encode("utf-8"))
     settings = _project_settings(config_file or root / "mkdocs.yml")
     (dest / "mkdocs.yml").write_text(export_config(settings), encoding="utf-8")
