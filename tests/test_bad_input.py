@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from cemkit.pipeline import build_site
 from cemkit.yamlsource import MAX_FILE_BYTES
 
 from conftest import FIXTURES, run_cli
@@ -44,6 +45,13 @@ EXPECTED: dict[str, list[str]] = {
     "wrong-type": ["15:64 int-parsing"],
     "yaml11-boolean": ["17:8 bool-type"],
 }
+
+
+def add_figure(mini: Path, alt: str) -> None:
+    """Give the fixture case a figure `images/photo.png` with the given alt text (YAML)."""
+    case = mini / "cases" / "corner-bakery.yaml"
+    figure = f'figures:\n  - src: "images/photo.png"\n    alt: {alt}\n'
+    case.write_text(case.read_text(encoding="utf-8") + figure, encoding="utf-8")
 
 
 def validate_one(project: Path, path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
@@ -111,26 +119,25 @@ def test_symlinked_image_is_refused(mini: Path, tmp_path: Path, capsys: pytest.C
     secret = tmp_path / "secret.png"
     secret.write_bytes(b"\x89PNG")
     (mini / "cases" / "images" / "photo.png").symlink_to(secret)
-    case = mini / "cases" / "corner-bakery.yaml"
-    case.write_text(
-        case.read_text(encoding="utf-8") + 'figures:\n  - src: "images/photo.png"\n    alt: A photo\n', encoding="utf-8"
-    )
+    add_figure(mini, "A photo")
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
     assert code == 1
     assert "symbolic link" in out
     assert out.startswith("cases/corner-bakery.yaml:")
 
 
-def test_real_image_with_alt_text_is_accepted(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """A project image with alt text passes validation."""
+def test_real_image_with_alt_text_is_published(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A project image with alt text validates, is published with the site and shown with its (escaped) alt text."""
     (mini / "cases" / "images").mkdir()
     (mini / "cases" / "images" / "photo.png").write_bytes(b"\x89PNG")
-    case = mini / "cases" / "corner-bakery.yaml"
-    case.write_text(
-        case.read_text(encoding="utf-8") + 'figures:\n  - src: "images/photo.png"\n    alt: A photo\n', encoding="utf-8"
-    )
+    add_figure(mini, '"The <counter> & queue"')
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
     assert (code, out) == (0, "")
+    output = build_site(mini).output
+    assert output is not None
+    assert output.files["assets/cemkit/media/cases/images/photo.png"] == b"\x89PNG"
+    page = output.pages["cases/corner-bakery/index.md"]
+    assert '<img src="../../assets/cemkit/media/cases/images/photo.png" alt="The &lt;counter&gt; &amp; queue"' in page
 
 
 def test_github_annotations(mini: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

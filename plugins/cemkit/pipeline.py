@@ -16,6 +16,7 @@ from cemkit.lint import LintOptions, lint_documents
 from cemkit.loader import CONTENT_DIRS, find_content_files, load_files
 from cemkit.models import LANGUAGES
 from cemkit.renderer import SiteOutput, render_site
+from cemkit.urls import media_path
 
 
 @dataclass
@@ -66,6 +67,16 @@ def load_project(
     return BuildResult(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))
 
 
+def collect_media(root: Path, knowledge: KnowledgeBase) -> dict[str, bytes]:
+    """The images the published cases show, by site path (the loader has checked each path)."""
+    media: dict[str, bytes] = {}
+    for case in knowledge.cases.values():
+        yaml_path = knowledge.source_files[("case", case.id)]
+        for figure in case.figures:
+            media[media_path(yaml_path, figure.src)] = (root / yaml_path).parent.joinpath(figure.src).read_bytes()
+    return media
+
+
 def build_site(
     root: Path,
     *,
@@ -79,4 +90,5 @@ def build_site(
     result = load_project(root, content_dirs=content_dirs, lint=lint, cache=cache)
     if result.knowledge is not None and not result.errors:
         result.output = render_site(result.knowledge, languages=languages, directory_urls=directory_urls, cache=cache)
+        result.output.files.update(collect_media(root, result.knowledge))
     return result

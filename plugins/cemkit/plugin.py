@@ -65,7 +65,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Check the Markdown extensions the pages need and add the stylesheet."""
+        """Check the Markdown extensions the pages need and add the stylesheet and scripts."""
         missing = [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]
         if missing:
             raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")

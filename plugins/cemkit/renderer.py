@@ -24,7 +24,7 @@ from cemkit.knowledge import KnowledgeBase
 from cemkit.labels import LABELS
 from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
 from cemkit.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
-from cemkit.urls import anchor, file_link, html_link, lang_prefix, md_link, page_src, page_url
+from cemkit.urls import anchor, file_link, html_link, lang_prefix, md_link, media_path, page_src, page_url
 from cemkit.worksheets import download_name, download_path, worksheet_files
 
 _RICH_OPEN = '<div class="cem-rich">'
@@ -332,6 +332,10 @@ class PageHelpers:
         """URL of a generated page relative to this built page, escaped for an HTML attribute."""
         target = page_src(kind, item_id, self.lang)
         return Markup(escape_html(html_link(self.src, target, directory_urls=self._renderer.directory_urls)))
+
+    def figure_url(self, case: CaseStudy, src: str) -> str:
+        """URL of one of a case's images relative to this page."""
+        return self.asset(media_path(self._kb.source_files[("case", case.id)], src))
 
     def data_url(self) -> str:
         """URL of the case data file relative to this page, for scripts."""

@@ -11,6 +11,15 @@ SECTIONS = {"case": "cases", "stage": "stages", "role": "roles", "term": "glossa
 """Site folder of each kind of page."""
 
 
+MEDIA_DIR = "assets/cemkit/media"
+"""Site folder where images of the content are published, mirroring their place in the project."""
+
+
+def media_path(yaml_path: str, src: str) -> str:
+    """Site path of an image `src` given relative to the content file at `yaml_path` (project-relative)."""
+    return posixpath.normpath(f"{MEDIA_DIR}/{posixpath.dirname(yaml_path)}/{src}")
+
+
 def lang_prefix(lang: str) -> str:
     """Folder of a language's pages: the default language lives at the root."""
     return "" if lang == LANGUAGES[0] else f"{lang}/"
