@@ -23,15 +23,15 @@ def run_mkdocs(*args: str, cwd: Path, tool: str = "mkdocs") -> subprocess.Comple
 
 
 def expected_pages(root: Path) -> list[str]:
-    """Site URLs of every generated page of the project at `root`, in both languages."""
+    """Site URLs of every generated page of the project at `root`, in both languages (Korean under `ko/`)."""
     kb = load_project(root).knowledge
     assert kb is not None
     pages = []
-    for lang in ("en", "ko"):
+    for prefix in ("", "ko/"):
         for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
-            pages.append(page_url(page_src(kind, None, lang), directory_urls=True))
-            pages += [page_url(page_src(kind, item, lang), directory_urls=True) for item in items]
-        pages.append(page_url(page_src("term", None, lang), directory_urls=True))
+            pages.append(prefix + page_url(page_src(kind, None), directory_urls=True))
+            pages += [prefix + page_url(page_src(kind, item), directory_urls=True) for item in items]
+        pages.append(prefix + page_url(page_src("term", None), directory_urls=True))
     return pages
 
 

@@ -89,10 +89,17 @@ def test_zensical_builds_the_export(tmp_path: Path) -> None:
     out = tmp_path / "export"
     assert main(["--root", str(REPO), "export", str(out)]) == 0
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run(
-        [str(BIN / "zensical"), "build"], cwd=out, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    for config_file in ("mkdocs.yml", "mkdocs.ko.yml"):
+        result = subprocess.run(
+            [str(BIN / "zensical"), "build", "-f", config_file],
+            cwd=out,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
     site = out / "site"
     for url in expected_pages(REPO):
         assert (site / url / "index.html").is_file(), url

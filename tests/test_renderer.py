@@ -12,16 +12,18 @@ def no_refs(ref: object) -> tuple[str, str]:
 
 
 def test_every_page_in_both_languages(mini: Path) -> None:
-    """One page per case, stage and role, plus the four indexes, in English and under ko/."""
-    result = build_site(mini)
-    assert result.output is not None
+    """One page per case, stage and role, plus the indexes, at the same paths in the English and Korean sites."""
+    result, korean = build_site(mini), build_site(mini, language="ko")
+    assert result.output is not None and korean.output is not None
     expected = {
         "cases/index.md", "cases/corner-bakery/index.md", "stages/index.md", "stages/analyse/index.md",
         "roles/index.md", "roles/baker/index.md", "roles/owner/index.md", "glossary/index.md",
         "contributing/fields/index.md", "worksheets/index.md", "worksheets/analyse/index.md",
     }  # fmt: skip
-    assert set(result.output.pages) == expected | {f"ko/{page}" for page in expected}
-    assert "# 모퉁이 제과점" in result.output.pages["ko/cases/corner-bakery/index.md"]
+    assert set(result.output.pages) == expected
+    assert set(korean.output.pages) == expected
+    assert "# 모퉁이 제과점" in korean.output.pages["cases/corner-bakery/index.md"]
+    assert "# Corner Bakery" in result.output.pages["cases/corner-bakery/index.md"]
 
 
 def test_plain_text_is_escaped(mini: Path) -> None:
@@ -72,18 +74,18 @@ def test_links_inside_rich_text_follow_url_style(mini: Path) -> None:
 
 
 def test_case_data_file(mini: Path) -> None:
-    """The JSON data file lists every published case with its facets and URLs in both languages."""
-    output = build_site(mini).output
+    """Each site's JSON data file lists every published case with its names in both languages and its URL there."""
+    output = build_site(mini, language="ko").output
     assert output is not None
     data = json.loads(output.files["assets/cemkit/cases.json"])
-    assert data["languages"] == ["en", "ko"]
+    assert data["languages"] == ["ko"]
     (case,) = data["cases"]
     assert case["id"] == "corner-bakery"
     assert case["industry"] == {"id": "bakery", "name": {"en": "Bakery", "ko": "제과점"}}
     assert case["stages"] == ["analyse"]
     assert case["interface_types"] == ["face-to-face"]
     assert case["journey_stages"] == ["pre-purchase", "purchase"]
-    assert case["url"] == {"en": "cases/corner-bakery/", "ko": "ko/cases/corner-bakery/"}
+    assert case["url"] == "cases/corner-bakery/"
 
 
 def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:

@@ -64,19 +64,23 @@ def server(mini: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, su
 
 
 def test_bad_edit_shows_errors_and_good_save_recovers(mini: Path, server: tuple[str, subprocess.Popen[str]]) -> None:
-    """Break a case while serving: the page lists the error; fix it: the page comes back."""
+    """Break a case while serving: the page lists the error in both sites; fix it: the pages come back."""
     base, process = server
-    url = base + "cases/corner-bakery/"
+    url, korean_url = base + "cases/corner-bakery/", base + "ko/cases/corner-bakery/"
     wait_for(url, lambda page: "Watching customers pays." in page)
+    wait_for(korean_url, lambda page: "고객 관찰은 효과가 있습니다." in page and 'lang="ko"' in page)
     case = mini / "cases" / "corner-bakery.yaml"
     good = case.read_text(encoding="utf-8")
     case.write_text(good.replace("company: Corner Bakery & Sons", "company: [unclosed"), encoding="utf-8")
     broken = wait_for(url, lambda page: "Content errors" in page)
     assert "cases/corner-bakery.yaml:5:" in broken
     assert "Watching customers pays." not in broken
+    broken_korean = wait_for(korean_url, lambda page: "cases/corner-bakery.yaml:5:" in page)
+    assert "고객 관찰은 효과가 있습니다." not in broken_korean
     assert process.poll() is None
-    case.write_text(good, encoding="utf-8")
+    case.write_text(good.replace("고객 관찰은 효과가 있습니다.", "고객 관찰은 보답합니다."), encoding="utf-8")
     wait_for(url, lambda page: "Watching customers pays." in page and "Content errors" not in page)
+    wait_for(korean_url, lambda page: "고객 관찰은 보답합니다." in page)
     assert process.poll() is None
     process.terminate()
     output, _ = process.communicate(timeout=20)

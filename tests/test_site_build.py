@@ -83,9 +83,11 @@ def test_export_builds_with_plain_mkdocs(tmp_path: Path) -> None:
     config = (out / "mkdocs.yml").read_text(encoding="utf-8")
     assert "cem" not in re.findall(r"^\s*-\s*(\w+)", config, flags=re.MULTILINE)
     assert "plugins" not in config
-    result = run_mkdocs("build", "--strict", "-f", str(out / "mkdocs.yml"), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    for config_file in (out / "mkdocs.yml", out / "mkdocs.ko.yml"):
+        result = run_mkdocs("build", "--strict", "-f", str(config_file), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
     site = out / "site"
+    assert 'lang="ko"' in (site / "ko" / "index.html").read_text(encoding="utf-8")
     for url in expected_pages(REPO):
         assert (site / url / "index.html").is_file(), url
     assert (site / "assets" / "cemkit" / "cases.json").is_file()

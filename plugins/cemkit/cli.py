@@ -150,7 +150,9 @@ def export(root: Path, dest: Path, *, config: Path | None = None) -> int:
     if result.errors:
         print(f"cemkit: {len(result.errors)} error(s); nothing exported", file=sys.stderr)
         return EXIT_INVALID
-    print(f"cemkit: exported to {dest} (build it with `mkdocs build -f {dest / 'mkdocs.yml'}`)", file=sys.stderr)
+    configs = sorted(dest.glob("mkdocs.*.yml"))
+    builds = " and ".join(f"`mkdocs build -f {path}`" for path in [dest / "mkdocs.yml", *configs])
+    print(f"cemkit: exported to {dest} (build it with {builds})", file=sys.stderr)
     return EXIT_OK
 
 

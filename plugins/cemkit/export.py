@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,9 @@ import yaml
 from cemkit.assets import ASSET_FILES, asset_bytes
 from cemkit.errors import CemkitError
 from cemkit.loader import CONTENT_DIRS
-from cemkit.pipeline import BuildResult, build_site
+from cemkit.models import LANGUAGES
+from cemkit.pipeline import BuildResult, collect_media, load_project
+from cemkit.renderer import render_site
 
 MARKER = ".cemkit-export"
 """File that marks a folder as written by `cemkit export`, so a later export may replace it."""
@@ -26,31 +29,81 @@ def export_site(
     config_file: Path | None = None,
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
 ) -> BuildResult:
-    """Export the project at `root` into `dest` (`dest/mkdocs.yml` and `dest/docs/`).
+    """Export the project at `root` into `dest`: one plain project per language.
 
+    The main language is `dest/mkdocs.yml` with `dest/docs/`, built into `dest/site/`; each translation is
+    `dest/mkdocs.<lang>.yml` with `dest/docs-<lang>/`, built (after the main one) into `dest/site/<lang>/`.
     Nothing is written when the content has errors. `dest` must be empty, missing, or an earlier export.
     """
-    result = build_site(root, content_dirs=content_dirs, directory_urls=True)
-    if result.output is None:
+    config_path = config_file or root / "mkdocs.yml"
+    sites = site_languages(config_path)
+    result = load_project(root, content_dirs=content_dirs)
+    if result.knowledge is None or result.errors:
         return result
-    _prepare(dest)
-    docs = dest / "docs"
-    source_docs = root / "docs"
-    if source_docs.is_dir():
-        shutil.copytree(source_docs, docs, symlinks=True, ignore=_ignore_symlinks)
-    for path, data in {**result.output.files, **{p: asset_bytes(p) for p in ASSET_FILES}}.items():
-        _write(docs / path, data)
-    for path, text in result.output.pages.items():
-        _write(docs / path, text.encode("utf-8"))
-    settings = _project_settings(config_file or root / "mkdocs.yml")
-    (dest / "mkdocs.yml").write_text(export_config(settings), encoding="utf-8")
+    media = collect_media(root, result.knowledge)
+    _prepare(dest, [lang for lang, _ in sites[1:]])
+    translated_docs = [
+        settings_dir / str(settings.get("docs_dir", "docs")) for _, (settings_dir, settings) in sites[1:]
+    ]
+    for index, (lang, (settings_dir, settings)) in enumerate(sites):
+        docs = dest / ("docs" if index == 0 else f"docs-{lang}")
+        output = render_site(result.knowledge, lang=lang, directory_urls=True)
+        source_docs = (settings_dir / str(settings.get("docs_dir", "docs"))).resolve()
+        skipped = {path.resolve() for path in translated_docs} if index == 0 else set()
+        if source_docs.is_dir():
+            shutil.copytree(source_docs, docs, symlinks=True, ignore=_ignoring(skipped))
+        for path, data in {**output.files, **media, **{p: asset_bytes(p) for p in ASSET_FILES}}.items():
+            _write(docs / path, data)
+        for path, text in output.pages.items():
+            _write(docs / path, text.encode("utf-8"))
+        exported = export_config(settings)
+        if index > 0:
+            exported += yaml.safe_dump({"docs_dir": docs.name, "site_dir": f"site/{lang}"})
+        (dest / ("mkdocs.yml" if index == 0 else f"mkdocs.{lang}.yml")).write_text(exported, encoding="utf-8")
     (dest / MARKER).write_text("Written by `cemkit export`; the next export replaces this folder.\n", encoding="utf-8")
     return result
+
+
+def site_languages(config_file: Path) -> list[tuple[str, tuple[Path, dict[str, Any]]]]:
+    """The languages a project's sites are built in, main language first, with each site's settings.
+
+    Settings are read from `config_file` and from the files its `cem` plugin lists under `translations`,
+    `INHERIT` resolved as MkDocs does.
+    """
+    settings = _project_settings(config_file)
+    options = _plugin_options(settings)
+    main_language = str(options.get("language", LANGUAGES[0]))
+    sites = [(main_language, (config_file.parent, settings))]
+    translations = options.get("translations")
+    for lang, path in translations.items() if isinstance(translations, dict) else []:
+        translated = config_file.parent / str(path)
+        if str(lang) in LANGUAGES and str(lang) != main_language:
+            sites.append((str(lang), (translated.parent, _project_settings(translated))))
+    return sites
+
+
+def _plugin_options(settings: dict[str, Any]) -> dict[str, Any]:
+    plugins = settings.get("plugins")
+    entries = (
+        plugins.items()
+        if isinstance(plugins, dict)
+        else [
+            next(iter(item.items())) if isinstance(item, dict) and len(item) == 1 else (item, None)
+            for item in (plugins if isinstance(plugins, list) else [])
+        ]
+    )
+    for name, options in entries:
+        if name == "cem":
+            return options if isinstance(options, dict) else {}
+    return {}
 
 
 def export_config(settings: dict[str, Any]) -> str:
     """The `mkdocs.yml` of an export: the project's plain settings, Material, and the extensions pages need."""
     config: dict[str, Any] = {key: settings[key] for key in _CARRIED_KEYS if key in settings}
+    alternate = settings.get("extra", {}).get("alternate") if isinstance(settings.get("extra"), dict) else None
+    if alternate:
+        config["extra"] = {"alternate": alternate}
     config.setdefault("site_name", "CEM playbooks")
     theme = settings.get("theme")
     if not isinstance(theme, dict):
@@ -65,7 +118,7 @@ def export_config(settings: dict[str, Any]) -> str:
     return yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
 
 
-def _prepare(dest: Path) -> None:
+def _prepare(dest: Path, translations: list[str]) -> None:
     if dest.is_symlink():
         msg = f"{dest} is a symbolic link; export into a real folder"
         raise CemkitError(msg)
@@ -76,7 +129,8 @@ def _prepare(dest: Path) -> None:
         if not (dest / MARKER).is_file():
             msg = f"{dest} is not empty and was not written by `cemkit export`; choose an empty folder"
             raise CemkitError(msg)
-        shutil.rmtree(dest / "docs", ignore_errors=True)
+        for folder in ("docs", *(f"docs-{lang}" for lang in translations)):
+            shutil.rmtree(dest / folder, ignore_errors=True)
     dest.mkdir(parents=True, exist_ok=True)
 
 
@@ -85,8 +139,14 @@ def _write(path: Path, data: bytes) -> None:
     path.write_bytes(data)
 
 
-def _ignore_symlinks(folder: str, names: list[str]) -> set[str]:
-    return {name for name in names if (Path(folder) / name).is_symlink()}
+def _ignoring(skipped: set[Path]) -> Callable[[str, list[str]], set[str]]:
+    """A `copytree` filter leaving out symbolic links and the folders in `skipped` (other languages' pages)."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        here = Path(folder)
+        return {name for name in names if (here / name).is_symlink() or (here / name).resolve() in skipped}
+
+    return ignore
 
 
 class _LenientLoader(yaml.SafeLoader):
@@ -100,7 +160,8 @@ def _ignore_tag(*_: object) -> None:
 _LenientLoader.add_multi_constructor("", _ignore_tag)
 
 
-def _project_settings(path: Path) -> dict[str, Any]:
+def _project_settings(path: Path, depth: int = 0) -> dict[str, Any]:
+    """The settings in a `mkdocs.yml`, merged over those of the file it names in `INHERIT`."""
     if not path.is_file():
         return {}
     try:
@@ -108,4 +169,20 @@ def _project_settings(path: Path) -> dict[str, Any]:
     except yaml.YAMLError as exc:
         msg = f"{path}: cannot read the site settings: {exc}"
         raise CemkitError(msg) from exc
-    return data if isinstance(data, dict) else {}
+    settings = data if isinstance(data, dict) else {}
+    parent = settings.pop("INHERIT", None)
+    if isinstance(parent, str) and depth < _MAX_INHERIT:
+        return _merge(_project_settings(path.parent / parent, depth + 1), settings)
+    return settings
+
+
+_MAX_INHERIT = 8
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """MkDocs' `INHERIT` rule: mappings merge key by key, anything else is replaced."""
+    merged = dict(base)
+    for key, value in override.items():
+        old = merged.get(key)
+        merged[key] = _merge(old, value) if isinstance(old, dict) and isinstance(value, dict) else value
+    return merged

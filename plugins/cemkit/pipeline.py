@@ -81,14 +81,17 @@ def build_site(
     root: Path,
     *,
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
-    languages: tuple[str, ...] = LANGUAGES,
+    language: str = LANGUAGES[0],
     directory_urls: bool = True,
     lint: LintOptions | None = None,
     cache: BuildCache | None = None,
 ) -> BuildResult:
-    """Load, link and render the project at `root`; `output` is `None` when there are errors."""
+    """Load, link and render the site of one `language` of the project at `root`.
+
+    `output` is `None` when there are errors.
+    """
     result = load_project(root, content_dirs=content_dirs, lint=lint, cache=cache)
     if result.knowledge is not None and not result.errors:
-        result.output = render_site(result.knowledge, languages=languages, directory_urls=directory_urls, cache=cache)
+        result.output = render_site(result.knowledge, lang=language, directory_urls=directory_urls, cache=cache)
         result.output.files.update(collect_media(root, result.knowledge))
     return result

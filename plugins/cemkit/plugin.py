@@ -2,19 +2,27 @@
 
 All MkDocs imports live in this module. Under `mkdocs serve` a content error never stops the
 server: the errors are logged and shown in place of the generated pages until the next good save.
+
+Each language is a site of its own (theme strings, navigation and search index in that language).
+The site named by `mkdocs.yml` builds the others listed under `translations` into its `<lang>/`
+folder, so one `mkdocs build` or `mkdocs serve` covers every language.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from mkdocs.commands.build import build
 from mkdocs.config import config_options as c
+from mkdocs.config import load_config
 from mkdocs.config.base import Config
-from mkdocs.exceptions import PluginError
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
@@ -26,11 +34,13 @@ from cemkit.loader import CONTENT_DIRS
 from cemkit.models import LANGUAGES
 from cemkit.pipeline import BuildResult, build_site
 from cemkit.renderer import SiteOutput, render_error_page
-from cemkit.urls import SECTIONS, lang_prefix, page_language, page_src
+from cemkit.urls import SECTIONS, page_src
 
 if TYPE_CHECKING:
-    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.plugins import BasePlugin as AnyPlugin
+
+Command = Literal["build", "gh-deploy", "serve"]
 
 log = get_plugin_logger("cemkit")
 
@@ -44,7 +54,10 @@ class CemkitConfig(Config):
     project_dir = c.Optional(c.Dir(exists=True))
     """Folder holding `cases/` and `playbooks/`; defaults to the folder of `mkdocs.yml`."""
     content_dirs = c.ListOfItems(c.Type(str), default=list(CONTENT_DIRS))
-    languages = c.ListOfItems(c.Choice(LANGUAGES), default=list(LANGUAGES))
+    language = c.Choice(LANGUAGES, default=LANGUAGES[0])
+    """Language of this site's generated pages."""
+    translations = c.DictOfItems(c.Type(str), default={})
+    """The other languages' sites, built with this one into `<site_dir>/<language>/`: language -> config file."""
     review_max_age_days = c.Type(int, default=DEFAULT_MAX_REVIEW_AGE_DAYS)
     """Warn about cases whose `reviewed` date is older than this many days."""
 
@@ -53,15 +66,20 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
     """Generates the case, stage, role and glossary pages from the project's YAML content."""
 
     def __init__(self) -> None:
+        self.command: Command = "build"
+        self.dirty = False
         self.serving = False
         self.last_good: SiteOutput | None = None
         self.cache = BuildCache()
         self.staging: Path | None = None
         """While serving, the folder holding generated files (see `_generated_file`)."""
         self.staged: dict[str, str | bytes] = {}
+        self.translations = TranslationBuilder()
 
-    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:  # noqa: ARG002
+    def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
+        self.command = command
+        self.dirty = dirty
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -69,6 +87,13 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         missing = [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]
         if missing:
             raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
+        for lang in self.config.translations:
+            if lang not in LANGUAGES or lang == self.config.language:
+                known = ", ".join(code for code in LANGUAGES if code != self.config.language)
+                raise PluginError(f"cemkit: translations: '{lang}' is not another language of the site ({known})")
+        base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        for lang, config_file in self.config.translations.items():
+            self.translations.load(lang, base / config_file, parent=config)
         for path in ASSET_FILES:
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
@@ -78,11 +103,13 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Build the knowledge base and add every generated page, data file and asset."""
+        for file in self.translations.own_files(files):
+            files.remove(file)
         root = self._root(config)
         result = build_site(
             root,
             content_dirs=tuple(self.config.content_dirs),
-            languages=tuple(self.config.languages),
+            language=self.config.language,
             directory_urls=config.use_directory_urls,
             lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
             cache=self.cache if self.serving else None,
@@ -102,19 +129,37 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Give each other language's folder a copy of the sitemap, which Material's language menu looks for."""
-        site = Path(config.site_dir)
-        for lang in self.config.languages:
-            prefix = lang_prefix(lang)
-            for name in ("sitemap.xml", "sitemap.xml.gz"):
-                if prefix and (site / name).is_file() and (site / prefix).is_dir():
-                    shutil.copyfile(site / name, site / prefix / name)
+        """Build the other languages' sites into this site's folder.
+
+        `mkdocs build` leaves that to `on_shutdown`, once this build's pages are out of memory.
+        """
+        if not self.config.translations:
+            return
+        if self.command == "build":
+            self.translations.pending = config
+        else:
+            self._build_translations(config)
 
     def on_shutdown(self) -> None:
-        """Remove the folder of generated files kept while serving."""
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging = None
+        """Finish the other languages' sites and remove the folder of generated files kept while serving."""
+        config, self.translations.pending = self.translations.pending, None
+        try:
+            if config is not None:
+                gc.collect()  # MkDocs' pages and files refer to each other: free them before the next build
+                try:
+                    self._build_translations(config)
+                except PluginError as error:
+                    raise Abort(str(error)) from error
+        finally:
+            self.translations.shutdown()
+            if self.staging is not None:
+                shutil.rmtree(self.staging, ignore_errors=True)
+                self.staging = None
+
+    def _build_translations(self, config: MkDocsConfig) -> None:  # noqa: ARG002
+        for lang, config_file in self.config.translations.items():
+            log.info(f"building the '{lang}' site from {config_file}")
+            self.translations.build(lang, command=self.command, dirty=self.dirty)
 
     def _generated_file(self, config: MkDocsConfig, src_uri: str, content: str | bytes) -> File:
         """A generated file; while serving it is backed by a file rewritten only when its content changes.
@@ -140,6 +185,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         for name in self.config.content_dirs:
             if (root / name).is_dir():
                 server.watch(str(root / name), recursive=True)
+        for path in self.translations.watched():
+            server.watch(path)
         return server
 
     def _output(self, result: BuildResult) -> SiteOutput:
@@ -151,7 +198,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             log.error(str(error))
         if not self.serving:
             raise PluginError(f"cemkit: {len(result.errors)} content error(s); see the messages above")
-        return _error_site(result.errors, self.last_good, tuple(self.config.languages))
+        return _error_site(result.errors, self.last_good, self.config.language)
 
     def _root(self, config: MkDocsConfig) -> Path:
         if self.config.project_dir:
@@ -162,20 +209,81 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         existing = files.get_file_from_path(file.src_uri)
         if existing is not None:
             if existing.generated_by is None:
-                log.warning(f"cemkit: {config.docs_dir}/{file.src_uri} is replaced by a generated page; rename it")
+                log.warning(f"{config.docs_dir}/{file.src_uri} is replaced by a generated page; rename it")
             files.remove(existing)
         files.append(file)
 
 
-def _error_site(errors: list[Diagnostic], last_good: SiteOutput | None, languages: tuple[str, ...]) -> SiteOutput:
+def _error_site(errors: list[Diagnostic], last_good: SiteOutput | None, lang: str) -> SiteOutput:
+    """The error page in place of every page of the last good build and of every section index."""
+    page = render_error_page(errors, lang=lang)
     paths = set(last_good.pages) if last_good else set()
-    pages: dict[str, str] = {}
-    for lang in languages:
-        page = render_error_page(errors, lang=lang)
-        section_indexes = {page_src(kind, None, lang) for kind in SECTIONS}
-        pages.update({path: page for path in sorted(paths) if page_language(path) == lang})
-        pages.update(dict.fromkeys(section_indexes, page))
-    return SiteOutput(pages=pages, files=dict(last_good.files) if last_good else {})
+    paths |= {page_src(kind, None) for kind in SECTIONS}
+    return SiteOutput(pages=dict.fromkeys(sorted(paths), page), files=dict(last_good.files) if last_good else {})
+
+
+class TranslationBuilder:
+    """Builds the sites of the other languages, each into `<site_dir>/<lang>/` of the main site.
+
+    MkDocs keeps one instance of each plugin per process and hands it to every configuration it loads;
+    each language's site gets plugins of its own here (kept between rebuilds under `mkdocs serve`, so its
+    build cache and dirty search index carry over), so that the languages never share state.
+    """
+
+    def __init__(self) -> None:
+        self.plugins: dict[str, dict[str, AnyPlugin[Any]]] = {}
+        self.configs: dict[str, MkDocsConfig] = {}
+        self.started: set[str] = set()
+        self.pending: MkDocsConfig | None = None
+        """Under `mkdocs build`, the finished main site whose translations are still to be built."""
+
+    def load(self, lang: str, config_file: Path, *, parent: MkDocsConfig) -> None:
+        """Read the settings of the `lang` site, to be built into the main site's `<lang>/` folder."""
+        self.configs[lang] = self._load(lang, config_file, parent)
+
+    def own_files(self, files: Files) -> list[File]:
+        """The main site's files that belong to a translation (its pages inside the main `docs_dir`)."""
+        folders = [Path(config.docs_dir).resolve() for config in self.configs.values()]
+        return [
+            file
+            for file in files
+            if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(f) for f in folders)
+        ]
+
+    def build(self, lang: str, *, command: Command, dirty: bool) -> None:
+        """Build the site of `lang` read by `load`."""
+        config = self.configs[lang]
+        if lang not in self.started:
+            config.plugins.on_startup(command=command, dirty=dirty)
+            self.started.add(lang)
+        build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
+
+    def watched(self) -> list[str]:
+        """Files and folders to watch while serving: each translation's config file and pages."""
+        return [path for config in self.configs.values() for path in (config.config_file_path, config.docs_dir) if path]
+
+    def shutdown(self) -> None:
+        """Let the translations' plugins clean up."""
+        for config in self.configs.values():
+            config.plugins.on_shutdown()
+        self.configs.clear()
+        self.started.clear()
+
+    def _load(self, lang: str, config_file: Path, parent: MkDocsConfig) -> MkDocsConfig:
+        option = MkDocsConfig.plugins
+        assert isinstance(option, c.Plugins)
+        shared, option.plugin_cache = option.plugin_cache, self.plugins.setdefault(lang, {})
+        try:
+            config = load_config(
+                config_file=str(config_file), site_dir=str(Path(parent.site_dir) / lang), strict=parent.strict
+            )
+        except (ConfigurationError, OSError) as error:
+            raise PluginError(f"cemkit: {config_file}: {error}") from error
+        finally:
+            option.plugin_cache = shared
+        if parent.site_url:
+            config.site_url = f"{parent.site_url.rstrip('/')}/{lang}/"
+        return config
 
 
 def _relative_posix(path: Path, start: Path) -> str:

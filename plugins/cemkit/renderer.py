@@ -24,13 +24,13 @@ from cemkit.knowledge import KnowledgeBase
 from cemkit.labels import LABELS
 from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
 from cemkit.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
-from cemkit.urls import anchor, file_link, html_link, lang_prefix, md_link, media_path, page_src, page_url
+from cemkit.urls import anchor, file_link, html_link, md_link, media_path, page_src, page_url
 from cemkit.worksheets import download_name, download_path, worksheet_files
 
 _RICH_OPEN = '<div class="cem-rich">'
 _RICH_CLOSE = "</div>"
 FIELD_REFERENCE = "contributing/fields/index.md"
-"""Source path of the generated field reference (under the language's folder)."""
+"""Source path of the generated field reference."""
 DATA_FILE = "assets/cemkit/cases.json"
 """Site path of the JSON data file with every published case."""
 
@@ -48,23 +48,23 @@ class SiteOutput:
 def render_site(
     knowledge: KnowledgeBase,
     *,
-    languages: tuple[str, ...] = LANGUAGES,
+    lang: str = LANGUAGES[0],
     directory_urls: bool = True,
     cache: BuildCache | None = None,
 ) -> SiteOutput:
-    """Render every page in every language, plus the JSON data file.
+    """Render every page of the site of one language, plus its JSON data file and worksheet downloads.
 
-    With a `cache` from the previous build, case pages whose inputs are unchanged are not rendered again.
+    Each language is a site of its own, built from the same knowledge base. With a `cache` from the
+    previous build of the same language, pages whose inputs are unchanged are not rendered again.
     """
     output = SiteOutput()
     cache = cache if cache is not None else BuildCache()
     _refresh(cache, knowledge)
-    for lang in languages:
-        renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls, cache=cache)
-        output.pages.update(renderer.render_all())
-        output.edit_paths.update(renderer.edit_paths())
-    output.files.update(worksheet_files(list(knowledge.playbooks.values()), languages))
-    output.files[DATA_FILE] = render_case_data(knowledge, languages=languages, directory_urls=directory_urls)
+    renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls, cache=cache)
+    output.pages.update(renderer.render_all())
+    output.edit_paths.update(renderer.edit_paths())
+    output.files.update(worksheet_files(list(knowledge.playbooks.values()), lang))
+    output.files[DATA_FILE] = render_case_data(knowledge, lang=lang, directory_urls=directory_urls)
     return output
 
 
@@ -129,11 +129,11 @@ def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
     return _tidy(text)
 
 
-def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], directory_urls: bool) -> bytes:
-    """The JSON file that client-side features (explorer, search boosts) read."""
+def render_case_data(knowledge: KnowledgeBase, *, lang: str, directory_urls: bool) -> bytes:
+    """The JSON file the case explorer of the `lang` site reads (names in every language, URLs of this site)."""
 
     def localized(text: LocalizedText) -> dict[str, str]:
-        return {lang: text.get(lang) for lang in languages}
+        return {language: text.get(language) for language in LANGUAGES}
 
     def reference(kind: str, item_id: str) -> dict[str, Any]:
         return {"id": item_id, "name": localized(knowledge.reference_item(kind, item_id).name)}
@@ -147,22 +147,20 @@ def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], di
                 "company": localized(case.company),
                 "industry": reference("industries", case.industry),
                 "country": localized(case.country),
-                "country_id": case.country.get(languages[0]),
+                "country_id": case.country.get(LANGUAGES[0]),
                 "period": case.period,
                 "stages": [note.stage for note in case.stages],
                 "interface_types": sorted({t.interface_type for t in case.touchpoints}),
                 "journey_stages": sorted({t.journey_stage for t in case.touchpoints}),
                 "roles": list(case.roles),
-                "url": {
-                    lang: page_url(page_src("case", case.id, lang), directory_urls=directory_urls) for lang in languages
-                },
+                "url": page_url(page_src("case", case.id), directory_urls=directory_urls),
             }
         )
 
     def facet(kind: str) -> list[dict[str, Any]]:
         return [reference(kind, item.id) for item in knowledge.reference_items(kind)]
 
-    countries = {case.country.get(languages[0]): localized(case.country) for case in knowledge.cases.values()}
+    countries = {case.country.get(LANGUAGES[0]): localized(case.country) for case in knowledge.cases.values()}
     facets = {
         "stage": [{"id": p.id, "name": localized(p.short_title or p.title)} for p in knowledge.playbooks.values()],
         "industry": facet("industries"),
@@ -170,7 +168,7 @@ def render_case_data(knowledge: KnowledgeBase, *, languages: tuple[str, ...], di
         "journey": facet("journey-stages"),
         "country": [{"id": key, "name": countries[key]} for key in sorted(countries)],
     }
-    payload = {"version": 1, "languages": list(languages), "facets": facets, "cases": cases}
+    payload = {"version": 1, "languages": [lang], "facets": facets, "cases": cases}
     return (json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
@@ -193,23 +191,23 @@ class PageRenderer:
         pages: dict[str, str] = {}
         summary = _library_summary(kb, self.cache)
         for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
-            index = page_src(kind, None, self.lang)
+            index = page_src(kind, None)
             pages[index] = self._aggregate_page(index, summary, f"{kind}s_index.md.j2")
             for item_id, item in items.items():
-                src = page_src(kind, item_id, self.lang)
+                src = page_src(kind, item_id)
                 if kind == "case":
                     pages[src] = self._case_page(src, item)
                 else:
                     pages[src] = self._aggregate_page(src, summary, f"{kind}.md.j2", item=item)
-        glossary = page_src("term", None, self.lang)
+        glossary = page_src("term", None)
         pages[glossary] = self._aggregate_page(glossary, summary, "glossary.md.j2")
-        worksheets = page_src("worksheet", None, self.lang)
+        worksheets = page_src("worksheet", None)
         pages[worksheets] = self._aggregate_page(worksheets, summary, "worksheets_index.md.j2")
         for playbook in kb.playbooks.values():
             if playbook.worksheet is not None:
-                src = page_src("worksheet", playbook.id, self.lang)
+                src = page_src("worksheet", playbook.id)
                 pages[src] = self._aggregate_page(src, summary, "worksheet.md.j2", item=playbook)
-        fields = f"{lang_prefix(self.lang)}{FIELD_REFERENCE}"
+        fields = FIELD_REFERENCE
         pages[fields] = self._aggregate_page(fields, summary, "fields.md.j2", sections=field_reference())
         return pages
 
@@ -240,9 +238,9 @@ class PageRenderer:
         paths = {}
         for (kind, item_id), yaml_path in self.knowledge.source_files.items():
             if kind in ("case", "stage", "role"):
-                paths[page_src(kind, item_id, self.lang)] = yaml_path
+                paths[page_src(kind, item_id)] = yaml_path
             if kind == "stage" and self.knowledge.playbooks.get(item_id, None) is not None:
-                paths[page_src("worksheet", item_id, self.lang)] = yaml_path
+                paths[page_src("worksheet", item_id)] = yaml_path
         return paths
 
     def render(self, template: str, src: str, **context: Any) -> str:
@@ -316,7 +314,7 @@ class PageHelpers:
 
     def url(self, kind: str, item_id: str | None = None, fragment: str = "") -> str:
         """Relative Markdown link target to a page (checked by MkDocs)."""
-        target = page_src(kind, item_id, self.lang)
+        target = page_src(kind, item_id)
         return md_link(self.src, target, fragment or (anchor(kind, item_id) if item_id else ""))
 
     def link(self, kind: str, item_id: str, label: str | None = None) -> Markup:
@@ -330,7 +328,7 @@ class PageHelpers:
 
     def page_href(self, kind: str, item_id: str) -> Markup:
         """URL of a generated page relative to this built page, escaped for an HTML attribute."""
-        target = page_src(kind, item_id, self.lang)
+        target = page_src(kind, item_id)
         return Markup(escape_html(html_link(self.src, target, directory_urls=self._renderer.directory_urls)))
 
     def figure_url(self, case: CaseStudy, src: str) -> str:
@@ -378,10 +376,6 @@ class PageHelpers:
         """Languages other than this page's."""
         return [lang for lang in LANGUAGES if lang != self.lang]
 
-    def lang_prefix(self) -> str:
-        """Folder prefix of this page's language."""
-        return lang_prefix(self.lang)
-
     def _resolve(self, ref: CrossRef) -> tuple[str, str]:
         published: dict[str, Mapping[str, object]] = {
             "case": self._kb.cases,
@@ -391,7 +385,7 @@ class PageHelpers:
         }
         if ref.target not in published[ref.kind]:
             return "", ref.target
-        target = page_src(ref.kind, ref.target, self.lang)
+        target = page_src(ref.kind, ref.target)
         url = html_link(self.src, target, anchor(ref.kind, ref.target), directory_urls=self._renderer.directory_urls)
         label = self.title(ref.kind, ref.target)
         if ref.kind == "term" and self.lang == "en" and label[:1].isupper() and label[1:2].islower():

@@ -5,8 +5,6 @@ from __future__ import annotations
 import posixpath
 from functools import lru_cache
 
-from cemkit.models import LANGUAGES
-
 SECTIONS = {"case": "cases", "stage": "stages", "role": "roles", "term": "glossary", "worksheet": "worksheets"}
 """Site folder of each kind of page."""
 
@@ -20,25 +18,17 @@ def media_path(yaml_path: str, src: str) -> str:
     return posixpath.normpath(f"{MEDIA_DIR}/{posixpath.dirname(yaml_path)}/{src}")
 
 
-def lang_prefix(lang: str) -> str:
-    """Folder of a language's pages: the default language lives at the root."""
-    return "" if lang == LANGUAGES[0] else f"{lang}/"
+def page_src(kind: str, item_id: str | None) -> str:
+    """Source path (`src_uri`) of a generated page; `item_id=None` gives the section index.
 
-
-def page_language(src: str) -> str:
-    """Language of a generated page, told by its folder."""
-    first = src.split("/", 1)[0]
-    return first if first in LANGUAGES[1:] else LANGUAGES[0]
-
-
-def page_src(kind: str, item_id: str | None, lang: str) -> str:
-    """Source path (`src_uri`) of a generated page; `item_id=None` gives the section index."""
+    Each language is a site of its own (the Korean one is published under `ko/`), so paths carry no language.
+    """
     section = SECTIONS[kind]
     if item_id is None or kind == "term":
-        return f"{lang_prefix(lang)}{section}/index.md"
+        return f"{section}/index.md"
     # Each page is the index of its own folder, so a link is the same relative to the source file and to the
     # built page: engines that rewrite links in raw HTML (Zensical) and those that do not (MkDocs) agree.
-    return f"{lang_prefix(lang)}{section}/{item_id}/index.md"
+    return f"{section}/{item_id}/index.md"
 
 
 def anchor(kind: str, item_id: str) -> str:

@@ -69,13 +69,11 @@ def worksheet_markdown(playbook: Playbook, lang: str) -> bytes:
     return ("\n".join(lines).rstrip() + "\n").encode("utf-8")
 
 
-def worksheet_files(playbooks: list[Playbook], languages: tuple[str, ...]) -> dict[str, bytes]:
-    """Every download, by site path."""
+def worksheet_files(playbooks: list[Playbook], lang: str) -> dict[str, bytes]:
+    """Every download in one language, by site path."""
     files: dict[str, bytes] = {}
     for playbook in playbooks:
-        if playbook.worksheet is None:
-            continue
-        for lang in languages:
+        if playbook.worksheet is not None:
             files[download_path(playbook, lang, "csv")] = worksheet_csv(playbook, lang)
             files[download_path(playbook, lang, "md")] = worksheet_markdown(playbook, lang)
     return files

@@ -46,7 +46,7 @@
     matches.forEach(function (item) {
       var li = document.createElement("li");
       var link = document.createElement("a");
-      link.href = new URL(item.url[lang] || item.url.en, root).href;
+      link.href = new URL(item.url, root).href;
       link.textContent = text(item.title, lang);
       var details = document.createElement("span");
       details.className = "cem-result-details";

@@ -1,10 +1,10 @@
-/* cemkit language switcher: the language links in the header lead to the same page in the other
- * language when it exists (checked against the site's sitemap), else to that language's home. */
+/* cemkit language switcher: each language is a site of its own (English at the root, Korean under
+ * ko/). The language links in the header lead to the same page in the other site when that site's
+ * sitemap lists it, else to that site's home. */
 (function () {
   "use strict";
 
-  var OTHER_LANGUAGES = ["ko"];
-  var known = null;
+  var sitemaps = {};
 
   function siteRoot() {
     var config = document.getElementById("__config");
@@ -17,52 +17,43 @@
     return new URL(base.replace(/\/?$/, "/"), window.location.href);
   }
 
-  function pagePaths(root) {
-    if (known) return known;
-    known = fetch(new URL("sitemap.xml", root).href)
-      .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (xml) {
-        var paths = {};
-        var locs = xml.match(/<loc>[^<]*<\/loc>/g) || [];
-        var prefix = null;
-        locs.forEach(function (loc) {
-          var path = new URL(loc.slice(5, -6)).pathname;
-          if (prefix === null || path.length < prefix.length) prefix = path;
-        });
-        locs.forEach(function (loc) {
-          var path = new URL(loc.slice(5, -6)).pathname;
-          paths[path.slice((prefix || "/").length)] = true;
-        });
-        return paths;
-      })
-      .catch(function () { return {}; });
-    return known;
-  }
-
-  function languageOf(relative) {
-    var first = relative.split("/")[0];
-    return OTHER_LANGUAGES.indexOf(first) >= 0 ? first : "en";
+  /* The pages of the site whose home is `home`, as paths relative to that home. */
+  function pagePaths(home) {
+    if (!sitemaps[home.href]) {
+      sitemaps[home.href] = fetch(new URL("sitemap.xml", home).href)
+        .then(function (response) { return response.ok ? response.text() : ""; })
+        .then(function (xml) {
+          var paths = {};
+          var locs = (xml.match(/<loc>[^<]*<\/loc>/g) || []).map(function (loc) {
+            return decodeURI(new URL(loc.slice(5, -6)).pathname);
+          });
+          var prefix = locs.reduce(function (shortest, path) {
+            return shortest === null || path.length < shortest.length ? path : shortest;
+          }, null) || "/";
+          locs.forEach(function (path) { paths[path.slice(prefix.length)] = true; });
+          return paths;
+        })
+        .catch(function () { return {}; });
+    }
+    return sitemaps[home.href];
   }
 
   function update() {
-    var links = document.querySelectorAll(".md-select__link[hreflang]");
-    if (!links.length) return;
     var root = siteRoot();
     var relative = decodeURI(window.location.pathname).slice(decodeURI(root.pathname).length);
-    var current = languageOf(relative);
-    var neutral = current === "en" ? relative : relative.slice(current.length + 1);
-    pagePaths(root).then(function (paths) {
-      links.forEach(function (link) {
-        var lang = link.getAttribute("hreflang");
-        var target = lang === "en" ? neutral : lang + "/" + neutral;
-        var home = lang === "en" ? "" : lang + "/";
-        var exists = paths[target] || Object.keys(paths).length === 0;
-        link.href = new URL(exists ? target : home, root).href;
+    document.querySelectorAll(".md-select__link[hreflang]").forEach(function (link) {
+      if (!link.hasAttribute("data-cem-home")) {
+        link.setAttribute("data-cem-home", new URL(link.getAttribute("href"), window.location.href).href);
+      }
+      var home = new URL(link.getAttribute("data-cem-home"));
+      pagePaths(home).then(function (paths) {
+        var exists = paths[relative] || Object.keys(paths).length === 0;
+        link.href = new URL(exists ? relative : "", home).href;
       });
     });
   }
 
-  /* Material's own handler looks for a sitemap per language, which a single build does not have:
+  /* Material's own handler cannot tell the root (English) site from the sites inside it:
    * follow the link this script computed instead. */
   window.addEventListener("click", function (event) {
     var link = event.target && event.target.closest ? event.target.closest(".md-select__link[hreflang]") : null;
