@@ -9,6 +9,7 @@ ASSET_FILES: tuple[str, ...] = (
     "assets/cemkit/checklist.js",
     "assets/cemkit/language.js",
     "assets/cemkit/explorer.js",
+    "assets/cemkit/search.js",
 )
 """Site paths of the shipped assets; each is `assets/<name>` inside the package."""
 

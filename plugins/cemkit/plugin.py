@@ -23,17 +23,19 @@ from mkdocs.config import load_config
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from cemkit.assets import ASSET_FILES, asset_bytes
 from cemkit.cache import BuildCache
 from cemkit.errors import Diagnostic
+from cemkit.knowledge import KnowledgeBase
 from cemkit.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit.loader import CONTENT_DIRS
 from cemkit.models import LANGUAGES
 from cemkit.pipeline import BuildResult, build_site
 from cemkit.renderer import SiteOutput, render_error_page
+from cemkit.search import SEARCH_FIELDS, KoreanAnalyzer, enrich_entries, page_keywords, proper_names
 from cemkit.urls import SECTIONS, page_src
 
 if TYPE_CHECKING:
@@ -75,6 +77,9 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """While serving, the folder holding generated files (see `_generated_file`)."""
         self.staged: dict[str, str | bytes] = {}
         self.translations = TranslationBuilder()
+        self.knowledge: KnowledgeBase | None = None
+        self.analyzer: tuple[tuple[str, ...], KoreanAnalyzer] | None = None
+        """While serving, the Korean analyser and the names it was given (kept until they change)."""
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -94,6 +99,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         base = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         for lang, config_file in self.config.translations.items():
             self.translations.load(lang, base / config_file, parent=config)
+        search = _search_plugin(config)
+        if search is not None:
+            for name, spec in SEARCH_FIELDS.items():
+                search.config.fields.setdefault(name, dict(spec))
         for path in ASSET_FILES:
             if path.endswith(".css") and path not in config.extra_css:
                 config.extra_css.append(path)
@@ -116,6 +125,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         )
         for warning in result.warnings:
             log.warning(str(warning))
+        self.knowledge = result.knowledge
         output = self._output(result)
         docs_dir = Path(config.docs_dir)
         generated: dict[str, str | bytes] = {**output.pages, **output.files}
@@ -128,11 +138,13 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             self._add(files, file, config)
         return files
 
+    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Build the other languages' sites into this site's folder.
+        """Add names and Korean morphemes to the search index, then build the other languages' sites.
 
-        `mkdocs build` leaves that to `on_shutdown`, once this build's pages are out of memory.
+        `mkdocs build` leaves the other languages to `on_shutdown`, once this build's pages are out of memory.
         """
+        self._enrich_search(config)
         if not self.config.translations:
             return
         if self.command == "build":
@@ -155,6 +167,30 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
                 self.staging = None
+
+    def _enrich_search(self, config: MkDocsConfig) -> None:
+        search = _search_plugin(config)
+        entries = getattr(getattr(search, "search_index", None), "entries", None)
+        if self.knowledge is None or not isinstance(entries, list):
+            return
+        keywords = page_keywords(self.knowledge, self.config.language, directory_urls=config.use_directory_urls)
+        enrich_entries(entries, keywords, self._korean_analyzer(self.knowledge))
+
+    def _korean_analyzer(self, knowledge: KnowledgeBase) -> KoreanAnalyzer | None:
+        if self.config.language != "ko":
+            return None
+        names = tuple(sorted(set(proper_names(knowledge))))
+        if self.analyzer is None or self.analyzer[0] != names:
+            try:
+                self.analyzer = (names, KoreanAnalyzer(names))
+            except ImportError as error:
+                raise PluginError(
+                    f"cemkit: Korean search needs kiwipiepy ({error}); run: pip install cemkit"
+                ) from error
+        analyzer = self.analyzer[1]
+        if not self.serving:
+            self.analyzer = None
+        return analyzer
 
     def _build_translations(self, config: MkDocsConfig) -> None:  # noqa: ARG002
         for lang, config_file in self.config.translations.items():
@@ -284,6 +320,11 @@ class TranslationBuilder:
         if parent.site_url:
             config.site_url = f"{parent.site_url.rstrip('/')}/{lang}/"
         return config
+
+
+def _search_plugin(config: MkDocsConfig) -> AnyPlugin[Any] | None:
+    """Material's (or MkDocs') search plugin, if the site has one."""
+    return next((plugin for name, plugin in config.plugins.items() if name.split("/")[-1] == "search"), None)
 
 
 def _relative_posix(path: Path, start: Path) -> str:

@@ -31,6 +31,14 @@ _RICH_OPEN = '<div class="cem-rich">'
 _RICH_CLOSE = "</div>"
 FIELD_REFERENCE = "contributing/fields/index.md"
 """Source path of the generated field reference."""
+SEARCH_BOOSTS = {
+    "glossary.md.j2": 3.0,
+    "cases_index.md.j2": 2.0,
+    "stages_index.md.j2": 2.0,
+    "roles_index.md.j2": 2.0,
+    "worksheets_index.md.j2": 2.0,
+}
+"""Search weight of pages other than 1: a term's definition and the section indexes answer most short queries."""
 DATA_FILE = "assets/cemkit/cases.json"
 """Site path of the JSON data file with every published case."""
 
@@ -246,8 +254,9 @@ class PageRenderer:
     def render(self, template: str, src: str, **context: Any) -> str:
         """Render one template as the page at `src`."""
         helpers = PageHelpers(self, src)
-        text = self.env.get_template(template).render(kb=self.knowledge, p=helpers, t=self.labels, **context)
-        return _tidy(text)
+        text = _tidy(self.env.get_template(template).render(kb=self.knowledge, p=helpers, t=self.labels, **context))
+        boost = SEARCH_BOOSTS.get(template)
+        return f"---\nsearch:\n  boost: {boost}\n---\n\n{text}" if boost else text
 
 
 class PageHelpers:

@@ -1,0 +1,180 @@
+"""Make the site's search find what readers type, in Korean and English.
+
+Material's search (lunr) matches whole words and their prefixes. Three fields are added to its index:
+
+- `keywords`: what each page or section is about: its own names (company, glossary term with its
+  synonyms, stage, role) in both languages, and the nouns inside its Korean title; boosted;
+- `facets`: what a case is filed under (industry, country, stages, roles), weighted lower, so that
+  a stage's own page still comes before the cases that illustrate it;
+- `morphemes`: for every Korean word of the text, the nouns inside it without particles and every
+  run of them, so `웨스틴의` is found as `웨스틴` and `고객경험관리` as `경험관리` or `관리`.
+
+Korean words are analysed with Kiwi (kiwipiepy) one distinct word at a time, with the knowledge
+base's proper names as a user dictionary; results are kept, so a word is analysed once per process.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
+from typing import Any, Protocol
+
+from cemkit.knowledge import KnowledgeBase
+from cemkit.models import LANGUAGES, LocalizedText
+from cemkit.urls import anchor, page_src, page_url
+
+KEYWORDS_FIELD = "keywords"
+FACETS_FIELD = "facets"
+MORPHEMES_FIELD = "morphemes"
+SEARCH_FIELDS: dict[str, dict[str, float]] = {
+    KEYWORDS_FIELD: {"boost": 50.0},
+    FACETS_FIELD: {"boost": 5.0},
+    MORPHEMES_FIELD: {"boost": 0.5},
+}
+"""The fields cemkit adds to the search index, with their weight (Material: title 1000, text 1)."""
+
+HANGUL_WORD = re.compile(r"[가-힣]+")
+_CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "XR"})
+"""Kiwi tags of the parts of a word worth finding: nouns, numbers, roots and foreign words."""
+_MAX_RUN = 6
+
+
+class _Token(Protocol):
+    tag: str
+    start: int
+    len: int
+
+
+class KoreanAnalyzer:
+    """Splits Korean words into the nouns inside them, with a user dictionary of proper names."""
+
+    def __init__(self, names: Iterable[str] = ()) -> None:
+        from kiwipiepy import Kiwi  # noqa: PLC0415  (the model takes a second to load: only when needed)
+
+        self._kiwi = Kiwi()
+        for name in sorted(set(names)):
+            for word in HANGUL_WORD.findall(name):
+                if len(word) >= 2:
+                    self._kiwi.add_user_word(word, "NNP", 0.0)
+        self._known: dict[str, tuple[str, ...]] = {}
+
+    def expand(self, words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The nouns and runs of nouns inside each Korean word (not the word itself)."""
+        words = list(words)
+        wanted = sorted({word for word in words if word not in self._known})
+        for word, tokens in zip(wanted, self._kiwi.tokenize(wanted), strict=True):
+            self._known[word] = tuple(_noun_runs(word, tokens))
+        return {word: self._known[word] for word in words}
+
+
+def _noun_runs(word: str, tokens: Iterable[_Token]) -> Iterator[str]:
+    """Every run of consecutive content morphemes in `word`, as written, two letters or longer."""
+    runs: list[list[_Token]] = [[]]
+    for token in tokens:
+        if token.tag in _CONTENT_TAGS:
+            runs[-1].append(token)
+        elif runs[-1]:
+            runs.append([])
+    seen = {word}
+    for run in runs:
+        for first in range(len(run)):
+            for last in range(first, min(len(run), first + _MAX_RUN)):
+                part = word[run[first].start : run[last].start + run[last].len]
+                if len(part) >= 2 and part not in seen:
+                    seen.add(part)
+                    yield part
+
+
+def proper_names(knowledge: KnowledgeBase) -> list[str]:
+    """Names Kiwi must keep whole: cases, companies and countries, in every language."""
+    texts: list[LocalizedText] = []
+    for case in knowledge.cases.values():
+        texts += [case.title, case.company, case.country]
+    return [text.get(lang) for text in texts for lang in LANGUAGES]
+
+
+def page_keywords(
+    knowledge: KnowledgeBase, lang: str, *, directory_urls: bool = True
+) -> dict[str, dict[str, list[str]]]:
+    """Search location (page URL, or URL#anchor for a glossary term) -> field -> the names for that field."""
+
+    def url(kind: str, item_id: str | None) -> str:
+        return page_url(page_src(kind, item_id), directory_urls=directory_urls)
+
+    def every(*texts: LocalizedText | None) -> list[str]:
+        return [text.get(code) for text in texts if text is not None for code in LANGUAGES]
+
+    keywords: dict[str, list[str]] = {}
+    facets: dict[str, list[str]] = {}
+    for case in knowledge.cases.values():
+        industry = knowledge.reference_item("industries", case.industry).name
+        keywords[url("case", case.id)] = every(case.title, case.company)
+        filed = every(industry, case.country)
+        filed += [knowledge.playbooks[note.stage].title.get(lang) for note in case.stages]
+        filed += [knowledge.roles[role].name.get(lang) for role in case.roles]
+        facets[url("case", case.id)] = filed
+    for playbook in knowledge.playbooks.values():
+        words = every(playbook.title, playbook.short_title)
+        if playbook.type == "stage":
+            words += [f"stage {playbook.order}", f"{playbook.order}단계"]
+        keywords[url("stage", playbook.id)] = words
+        if playbook.worksheet is not None:
+            keywords[url("worksheet", playbook.id)] = every(playbook.worksheet.title, playbook.title)
+    for role in knowledge.roles.values():
+        keywords[url("role", role.id)] = every(role.name)
+    for term in knowledge.terms.values():
+        words = every(term.term)
+        words += [term.abbreviation] if term.abbreviation else []
+        if term.synonyms is not None:
+            words += [*term.synonyms.en, *term.synonyms.ko]
+        keywords[f"{url('term', term.id)}#{anchor('term', term.id)}"] = words
+    fields: dict[str, dict[str, list[str]]] = {}
+    for field, names in ((KEYWORDS_FIELD, keywords), (FACETS_FIELD, facets)):
+        for location, words in names.items():
+            fields.setdefault(location, {})[field] = _unique(_with_unspaced(words))
+    return fields
+
+
+def enrich_entries(
+    entries: list[MutableMapping[str, Any]],
+    fields: Mapping[str, Mapping[str, list[str]]],
+    analyzer: KoreanAnalyzer | None,
+) -> None:
+    """Add the `keywords`, `facets` and `morphemes` fields to search index entries, in place."""
+    titles: list[list[str]] = []
+    texts: list[list[str]] = []
+    for entry in entries:
+        titles.append(HANGUL_WORD.findall(str(entry.get("title", ""))) if analyzer else [])
+        texts.append(HANGUL_WORD.findall(str(entry.get("text", ""))) if analyzer else [])
+        for field, names in fields.get(str(entry.get("location", "")), {}).items():
+            if names:
+                entry[field] = " ".join(names)
+    if analyzer is None:
+        return
+    expansions = analyzer.expand(word for words in (*titles, *texts) for word in words)
+
+    def parts(words: list[str]) -> list[str]:
+        return _unique(part for word in _unique(words) for part in expansions[word])
+
+    for entry, title, text in zip(entries, titles, texts, strict=True):
+        if title_parts := parts(title):
+            entry[KEYWORDS_FIELD] = " ".join(_unique([*str(entry.get(KEYWORDS_FIELD, "")).split(" "), *title_parts]))
+        if text_parts := parts(text):
+            entry[MORPHEMES_FIELD] = " ".join(text_parts)
+
+
+def _with_unspaced(names: list[str]) -> Iterator[str]:
+    """Each name, plus each pair of neighbouring Korean words in it written as one (`나이키 파크` -> `나이키파크`).
+
+    Readers often leave out the space inside a Korean name; the search matches word prefixes only.
+    """
+    for name in names:
+        yield name
+        for segment in re.split(r"[^가-힣 ]+", name):
+            words = segment.split()
+            yield from (first + second for first, second in itertools.pairwise(words))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(item for item in items if item))
