@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cemkit.pipeline import load_project
-from cemkit.search import KoreanAnalyzer, enrich_entries, page_keywords
+from cemkit.search import KoreanAnalyzer, enrich_entries, korean_words, page_keywords
 
 from sitecheck import run_mkdocs
 
@@ -35,7 +35,7 @@ def test_entries_get_keywords_facets_and_morphemes(mini: Path, analyzer: KoreanA
         {"location": "cases/corner-bakery/", "title": "모퉁이 제과점", "text": "<p>고객경험관리에서 배운 것</p>"},
         {"location": "cases/corner-bakery/#sources", "title": "출처", "text": ""},
     ]
-    enrich_entries(entries, fields, analyzer)
+    enrich_entries(entries, fields, analyzer.expand(korean_words(e["title"] + e["text"] for e in entries)))
     page, section = entries
     assert "Corner Bakery" in page["keywords"] and "모퉁이 제과점" in page["keywords"]
     assert "모퉁이제과점" in page["keywords"]  # the name without its space, as readers type it

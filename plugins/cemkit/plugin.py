@@ -35,7 +35,7 @@ from cemkit.loader import CONTENT_DIRS
 from cemkit.models import LANGUAGES
 from cemkit.pipeline import BuildResult, build_site
 from cemkit.renderer import SiteOutput, render_error_page
-from cemkit.search import SEARCH_FIELDS, KoreanAnalyzer, enrich_entries, page_keywords, proper_names
+from cemkit.search import SEARCH_FIELDS, KoreanAnalyzer, enrich_entries, korean_words, page_keywords, proper_names
 from cemkit.urls import SECTIONS, page_src
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.knowledge: KnowledgeBase | None = None
         self.analyzer: tuple[tuple[str, ...], KoreanAnalyzer] | None = None
         """While serving, the Korean analyser and the names it was given (kept until they change)."""
+        self.expansions: dict[str, tuple[str, ...]] = {}
+        """Korean word -> the nouns inside it, for this build's search index."""
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -136,7 +138,20 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             if yaml_path is not None:
                 file.edit_uri = _relative_posix(root / yaml_path, docs_dir)
             self._add(files, file, config)
+        self._analyse_korean(files, result)
         return files
+
+    def _analyse_korean(self, files: Files, result: BuildResult) -> None:
+        """Split the Korean words of every page into nouns now, before MkDocs holds the rendered site in memory."""
+        if self.config.language != "ko" or result.knowledge is None:
+            self.expansions = {}
+            return
+        texts = [file.content_string for file in files if file.src_uri.endswith(".md")]
+        analyzer = self._korean_analyzer(result.knowledge)
+        self.expansions = analyzer.expand(korean_words(texts))
+        if not self.serving:
+            self.analyzer = None
+            gc.collect()
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -174,11 +189,9 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         if self.knowledge is None or not isinstance(entries, list):
             return
         keywords = page_keywords(self.knowledge, self.config.language, directory_urls=config.use_directory_urls)
-        enrich_entries(entries, keywords, self._korean_analyzer(self.knowledge))
+        enrich_entries(entries, keywords, self.expansions)
 
-    def _korean_analyzer(self, knowledge: KnowledgeBase) -> KoreanAnalyzer | None:
-        if self.config.language != "ko":
-            return None
+    def _korean_analyzer(self, knowledge: KnowledgeBase) -> KoreanAnalyzer:
         names = tuple(sorted(set(proper_names(knowledge))))
         if self.analyzer is None or self.analyzer[0] != names:
             try:
@@ -187,10 +200,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
                 raise PluginError(
                     f"cemkit: Korean search needs kiwipiepy ({error}); run: pip install cemkit"
                 ) from error
-        analyzer = self.analyzer[1]
-        if not self.serving:
-            self.analyzer = None
-        return analyzer
+        return self.analyzer[1]
 
     def _build_translations(self, config: MkDocsConfig) -> None:  # noqa: ARG002
         for lang, config_file in self.config.translations.items():

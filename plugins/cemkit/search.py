@@ -10,7 +10,9 @@ Material's search (lunr) matches whole words and their prefixes. Three fields ar
   run of them, so `웨스틴의` is found as `웨스틴` and `고객경험관리` as `경험관리` or `관리`.
 
 Korean words are analysed with Kiwi (kiwipiepy) one distinct word at a time, with the knowledge
-base's proper names as a user dictionary; results are kept, so a word is analysed once per process.
+base's proper names as a user dictionary. The MkDocs adapter analyses the words of the pages
+before MkDocs renders them and lets the analyser go (its model takes about 500 MB), then uses the
+table of results when the search index is written.
 """
 
 from __future__ import annotations
@@ -87,11 +89,19 @@ def _noun_runs(word: str, tokens: Iterable[_Token]) -> Iterator[str]:
 
 
 def proper_names(knowledge: KnowledgeBase) -> list[str]:
-    """Names Kiwi must keep whole: cases, companies and countries, in every language."""
-    texts: list[LocalizedText] = []
+    """Names Kiwi must keep whole, in every language: companies, countries, and case names.
+
+    A case's name is what opens its title (`웨스틴 호텔` in `웨스틴 호텔: 여행자의 잠을 ...`).
+    Only names: a common word in the dictionary (`고객경험`) would stop compounds from splitting.
+    """
+    names: list[str] = []
     for case in knowledge.cases.values():
-        texts += [case.title, case.company, case.country]
-    return [text.get(lang) for text in texts for lang in LANGUAGES]
+        for lang in LANGUAGES:
+            names += [case.company.get(lang), case.country.get(lang)]
+            title = case.title.get(lang)
+            if ":" in title:
+                names.append(title.split(":", 1)[0])
+    return names
 
 
 def page_keywords(
@@ -136,31 +146,35 @@ def page_keywords(
     return fields
 
 
+def korean_words(texts: Iterable[str]) -> set[str]:
+    """The distinct Korean words of some texts (Markdown or HTML): what `KoreanAnalyzer.expand` needs."""
+    return {word for text in texts for word in HANGUL_WORD.findall(text)}
+
+
 def enrich_entries(
     entries: list[MutableMapping[str, Any]],
     fields: Mapping[str, Mapping[str, list[str]]],
-    analyzer: KoreanAnalyzer | None,
+    expansions: Mapping[str, tuple[str, ...]] | None = None,
 ) -> None:
-    """Add the `keywords`, `facets` and `morphemes` fields to search index entries, in place."""
-    titles: list[list[str]] = []
-    texts: list[list[str]] = []
+    """Add the `keywords` and `facets` fields, and with Korean `expansions` the `morphemes`, to entries in place.
+
+    `expansions` maps a Korean word to the nouns inside it (see `KoreanAnalyzer.expand`); a word it
+    does not know adds nothing.
+    """
     for entry in entries:
-        titles.append(HANGUL_WORD.findall(str(entry.get("title", ""))) if analyzer else [])
-        texts.append(HANGUL_WORD.findall(str(entry.get("text", ""))) if analyzer else [])
         for field, names in fields.get(str(entry.get("location", "")), {}).items():
             if names:
                 entry[field] = " ".join(names)
-    if analyzer is None:
-        return
-    expansions = analyzer.expand(word for words in (*titles, *texts) for word in words)
+        if not expansions:
+            continue
 
-    def parts(words: list[str]) -> list[str]:
-        return _unique(part for word in _unique(words) for part in expansions[word])
+        def parts(text: object) -> list[str]:
+            words = _unique(HANGUL_WORD.findall(str(text)))
+            return _unique(part for word in words for part in expansions.get(word, ()))
 
-    for entry, title, text in zip(entries, titles, texts, strict=True):
-        if title_parts := parts(title):
+        if title_parts := parts(entry.get("title", "")):
             entry[KEYWORDS_FIELD] = " ".join(_unique([*str(entry.get(KEYWORDS_FIELD, "")).split(" "), *title_parts]))
-        if text_parts := parts(text):
+        if text_parts := parts(entry.get("text", "")):
             entry[MORPHEMES_FIELD] = " ".join(text_parts)
 
 
