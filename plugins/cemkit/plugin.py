@@ -77,6 +77,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """While serving, the folder holding generated files (see `_generated_file`)."""
         self.staged: dict[str, str | bytes] = {}
         self.translations = TranslationBuilder()
+        self.preloaded: BuildResult | None = None
+        """In a translation's build, the content as the main site loaded it (so it is read only once)."""
         self.knowledge: KnowledgeBase | None = None
         self.analyzer: tuple[tuple[str, ...], KoreanAnalyzer] | None = None
         """While serving, the Korean analyser and the names it was given (kept until they change)."""
@@ -124,11 +126,14 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             directory_urls=config.use_directory_urls,
             lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
             cache=self.cache if self.serving else None,
+            loaded=self.preloaded,
         )
-        for warning in result.warnings:
+        quiet, self.preloaded = self.preloaded is not None, None  # the main site has reported these problems
+        for warning in [] if quiet else result.warnings:
             log.warning(str(warning))
         self.knowledge = result.knowledge
-        output = self._output(result)
+        self.translations.loaded = BuildResult(knowledge=result.knowledge, diagnostics=result.diagnostics)
+        output = self._output(result, quiet=quiet)
         docs_dir = Path(config.docs_dir)
         generated: dict[str, str | bytes] = {**output.pages, **output.files}
         generated.update({path: asset_bytes(path) for path in ASSET_FILES})
@@ -178,6 +183,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
                 except PluginError as error:
                     raise Abort(str(error)) from error
         finally:
+            self.translations.loaded = None
             self.translations.shutdown()
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
@@ -235,12 +241,12 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             server.watch(path)
         return server
 
-    def _output(self, result: BuildResult) -> SiteOutput:
+    def _output(self, result: BuildResult, *, quiet: bool = False) -> SiteOutput:
         if result.output is not None and not result.errors:
             if self.serving:
                 self.last_good = result.output
             return result.output
-        for error in result.errors:
+        for error in [] if quiet else result.errors:
             log.error(str(error))
         if not self.serving:
             raise PluginError(f"cemkit: {len(result.errors)} content error(s); see the messages above")
@@ -282,6 +288,8 @@ class TranslationBuilder:
         self.started: set[str] = set()
         self.pending: MkDocsConfig | None = None
         """Under `mkdocs build`, the finished main site whose translations are still to be built."""
+        self.loaded: BuildResult | None = None
+        """The content as the main site loaded it (knowledge base and problems, no pages)."""
 
     def load(self, lang: str, config_file: Path, *, parent: MkDocsConfig) -> None:
         """Read the settings of the `lang` site, to be built into the main site's `<lang>/` folder."""
@@ -302,6 +310,9 @@ class TranslationBuilder:
         if lang not in self.started:
             config.plugins.on_startup(command=command, dirty=dirty)
             self.started.add(lang)
+        for plugin in config.plugins.values():
+            if isinstance(plugin, CemkitPlugin):
+                plugin.preloaded = self.loaded
         build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
 
     def watched(self) -> list[str]:
