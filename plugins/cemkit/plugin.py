@@ -77,6 +77,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """While serving, the folder holding generated files (see `_generated_file`)."""
         self.staged: dict[str, str | bytes] = {}
         self.translations = TranslationBuilder()
+        self.frozen = False
         self.preloaded: BuildResult | None = None
         """In a translation's build, the content as the main site loaded it (so it is read only once)."""
         self.knowledge: KnowledgeBase | None = None
@@ -84,6 +85,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """While serving, the Korean analyser and the names it was given (kept until they change)."""
         self.expansions: dict[str, tuple[str, ...]] = {}
         """Korean word -> the nouns inside it, for this build's search index."""
+        self.page_words: dict[str, tuple[str, set[str]]] = {}
+        """While serving, each page's Korean words, with the text they were taken from."""
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -143,20 +146,33 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             if yaml_path is not None:
                 file.edit_uri = _relative_posix(root / yaml_path, docs_dir)
             self._add(files, file, config)
-        self._analyse_korean(files, result)
+        self._analyse_korean(files, output, result)
         return files
 
-    def _analyse_korean(self, files: Files, result: BuildResult) -> None:
+    def _analyse_korean(self, files: Files, output: SiteOutput, result: BuildResult) -> None:
         """Split the Korean words of every page into nouns now, before MkDocs holds the rendered site in memory."""
         if self.config.language != "ko" or result.knowledge is None:
             self.expansions = {}
             return
-        texts = [file.content_string for file in files if file.src_uri.endswith(".md")]
+        words: set[str] = set()
+        for file in files:
+            if file.src_uri.endswith(".md"):
+                words |= self._page_words(file.src_uri, output.pages.get(file.src_uri) or file.content_string)
         analyzer = self._korean_analyzer(result.knowledge)
-        self.expansions = analyzer.expand(korean_words(texts))
+        self.expansions = analyzer.expand(words)
         if not self.serving:
             self.analyzer = None
             gc.collect()
+
+    def _page_words(self, src_uri: str, text: str) -> set[str]:
+        """The Korean words of a page; while serving, remembered as long as the page's text is the same object."""
+        known = self.page_words.get(src_uri)
+        if known is not None and known[0] is text:
+            return known[1]
+        words = korean_words([text])
+        if self.serving:
+            self.page_words[src_uri] = (text, words)
+        return words
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
@@ -165,12 +181,16 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         `mkdocs build` leaves the other languages to `on_shutdown`, once this build's pages are out of memory.
         """
         self._enrich_search(config)
-        if not self.config.translations:
-            return
         if self.command == "build":
-            self.translations.pending = config
-        else:
-            self._build_translations(config)
+            self.translations.pending = config if self.config.translations else None
+            return
+        self._build_translations(config)
+        if self.serving and not self.frozen:
+            # What the first build leaves (the knowledge base, caches) lives as long as the server: keep
+            # it out of the collector's full passes, which would otherwise walk it on every save.
+            gc.collect()
+            gc.freeze()
+            self.frozen = True
 
     def on_shutdown(self) -> None:
         """Finish the other languages' sites and remove the folder of generated files kept while serving."""
