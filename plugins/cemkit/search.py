@@ -1,9 +1,11 @@
 """Make the site's search find what readers type, in Korean and English.
 
-Material's search (lunr) matches whole words and their prefixes. Three fields are added to its index:
+Material's search (lunr) matches whole words and their prefixes. Four fields are added to its index:
 
+- `title_parts`: the nouns inside the Korean words of a page's or section's title, weighed like
+  the title itself (`고객경험관리` in a title makes `경험관리` count as a title match);
 - `keywords`: what each page or section is about: its own names (company, glossary term with its
-  synonyms, stage, role) in both languages, and the nouns inside its Korean title; boosted;
+  synonyms, stage, role) in both languages; boosted;
 - `facets`: what a case is filed under (industry, country, stages, roles), weighted lower, so that
   a stage's own page still comes before the cases that illustrate it;
 - `morphemes`: for every Korean word of the text, the nouns inside it without particles and every
@@ -27,9 +29,11 @@ from cemkit.models import LANGUAGES, LocalizedText
 from cemkit.urls import anchor, page_src, page_url
 
 KEYWORDS_FIELD = "keywords"
+TITLE_PARTS_FIELD = "title_parts"
 FACETS_FIELD = "facets"
 MORPHEMES_FIELD = "morphemes"
 SEARCH_FIELDS: dict[str, dict[str, float]] = {
+    TITLE_PARTS_FIELD: {"boost": 1000.0},
     KEYWORDS_FIELD: {"boost": 50.0},
     FACETS_FIELD: {"boost": 5.0},
     MORPHEMES_FIELD: {"boost": 0.5},
@@ -158,7 +162,7 @@ def enrich_entries(
     fields: Mapping[str, Mapping[str, list[str]]],
     expansions: Mapping[str, tuple[str, ...]] | None = None,
 ) -> None:
-    """Add the `keywords` and `facets` fields, and with Korean `expansions` the `morphemes`, to entries in place.
+    """Add the `keywords` and `facets` fields, and with Korean `expansions` `title_parts` and `morphemes`, in place.
 
     `expansions` maps a Korean word to the nouns inside it (see `KoreanAnalyzer.expand`); a word it
     does not know adds nothing.
@@ -175,7 +179,7 @@ def enrich_entries(
             return _unique(part for word in words for part in expansions.get(word, ()))
 
         if title_parts := parts(entry.get("title", "")):
-            entry[KEYWORDS_FIELD] = " ".join(_unique([*str(entry.get(KEYWORDS_FIELD, "")).split(" "), *title_parts]))
+            entry[TITLE_PARTS_FIELD] = " ".join(title_parts)
         if text_parts := parts(entry.get("text", "")):
             entry[MORPHEMES_FIELD] = " ".join(text_parts)
 
