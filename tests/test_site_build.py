@@ -157,3 +157,30 @@ def test_linkcheck_command_finds_a_broken_anchor(tmp_path: Path, capsys: pytest.
     assert main(["linkcheck", str(site)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out == ["index.html -> a/#gone (no such anchor)", "index.html -> b/ (no such page)"]
+
+
+def test_bad_translation_settings_fail_with_a_clear_message(mini: Path) -> None:
+    """A translation in an unknown language or with a missing config file stops the build, without a traceback."""
+    config = mini / "mkdocs.yml"
+    good = config.read_text(encoding="utf-8")
+    config.write_text(good.replace("translations: {ko: mkdocs.ko.yml}", "translations: {fr: mkdocs.fr.yml}"), "utf-8")
+    unknown = run_mkdocs("build", cwd=mini)
+    assert unknown.returncode == 1
+    assert "translations: 'fr' is not another language of the site (ko)" in unknown.stderr
+    config.write_text(good.replace("mkdocs.ko.yml", "missing.yml"), "utf-8")
+    missing = run_mkdocs("build", cwd=mini)
+    assert missing.returncode == 1
+    assert "missing.yml" in missing.stderr
+    assert "Traceback" not in unknown.stderr + missing.stderr
+
+
+def test_korean_site_has_its_own_theme_strings_and_search(mini: Path) -> None:
+    """One build writes the English site and, under ko/, the Korean one with Korean theme strings."""
+    result = run_mkdocs("build", "--strict", cwd=mini)
+    assert result.returncode == 0, result.stderr
+    korean = (mini / "site" / "ko" / "cases" / "corner-bakery" / "index.html").read_text(encoding="utf-8")
+    english = (mini / "site" / "cases" / "corner-bakery" / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ko"' in korean and 'placeholder="검색"' in korean
+    assert '<html lang="en"' in english and 'placeholder="Search"' in english
+    assert (mini / "site" / "ko" / "search" / "search_index.json").is_file()
+    assert not (mini / "site" / "ko" / "ko").exists()  # docs/ko is not also built into the English site
