@@ -184,3 +184,13 @@ def test_korean_site_has_its_own_theme_strings_and_search(mini: Path) -> None:
     assert '<html lang="en"' in english and 'placeholder="Search"' in english
     assert (mini / "site" / "ko" / "search" / "search_index.json").is_file()
     assert not (mini / "site" / "ko" / "ko").exists()  # docs/ko is not also built into the English site
+
+
+def test_export_refuses_a_missing_translation(mini: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A translation whose settings file is missing stops the export with its name, and nothing is written."""
+    config = mini / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("mkdocs.ko.yml", "missing.yml"), "utf-8")
+    out = tmp_path / "export"
+    assert main(["--root", str(mini), "export", str(out)]) == 1
+    assert "translations: ko:" in capsys.readouterr().err
+    assert not out.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -35,51 +35,63 @@ def export_site(
     `dest/mkdocs.<lang>.yml` with `dest/docs-<lang>/`, built (after the main one) into `dest/site/<lang>/`.
     Nothing is written when the content has errors. `dest` must be empty, missing, or an earlier export.
     """
-    config_path = config_file or root / "mkdocs.yml"
-    sites = site_languages(config_path)
+    sites = site_languages(config_file or root / "mkdocs.yml")
     result = load_project(root, content_dirs=content_dirs)
     if result.knowledge is None or result.errors:
         return result
     media = collect_media(root, result.knowledge)
-    _prepare(dest, [lang for lang, _ in sites[1:]])
-    translated_docs = [
-        settings_dir / str(settings.get("docs_dir", "docs")) for _, (settings_dir, settings) in sites[1:]
-    ]
-    for index, (lang, (settings_dir, settings)) in enumerate(sites):
-        docs = dest / ("docs" if index == 0 else f"docs-{lang}")
-        output = render_site(result.knowledge, lang=lang, directory_urls=True)
-        source_docs = (settings_dir / str(settings.get("docs_dir", "docs"))).resolve()
-        skipped = {path.resolve() for path in translated_docs} if index == 0 else set()
-        if source_docs.is_dir():
-            shutil.copytree(source_docs, docs, symlinks=True, ignore=_ignoring(skipped))
+    _prepare(dest, [site.lang for site in sites[1:]])
+    translated_docs = {site.docs_dir for site in sites[1:]}
+    for index, site in enumerate(sites):
+        docs = dest / ("docs" if index == 0 else f"docs-{site.lang}")
+        output = render_site(result.knowledge, lang=site.lang, directory_urls=True)
+        if site.docs_dir.is_dir():
+            skipped = translated_docs if index == 0 else set()
+            shutil.copytree(site.docs_dir, docs, symlinks=True, ignore=_ignoring(skipped))
         for path, data in {**output.files, **media, **{p: asset_bytes(p) for p in ASSET_FILES}}.items():
             _write(docs / path, data)
         for path, text in output.pages.items():
             _write(docs / path, text.encode("utf-8"))
-        exported = export_config(settings)
+        exported = export_config(site.settings)
         if index > 0:
-            exported += yaml.safe_dump({"docs_dir": docs.name, "site_dir": f"site/{lang}"})
-        (dest / ("mkdocs.yml" if index == 0 else f"mkdocs.{lang}.yml")).write_text(exported, encoding="utf-8")
+            exported += yaml.safe_dump({"docs_dir": docs.name, "site_dir": f"site/{site.lang}"})
+        (dest / ("mkdocs.yml" if index == 0 else f"mkdocs.{site.lang}.yml")).write_text(exported, encoding="utf-8")
     (dest / MARKER).write_text("Written by `cemkit export`; the next export replaces this folder.\n", encoding="utf-8")
     return result
 
 
-def site_languages(config_file: Path) -> list[tuple[str, tuple[Path, dict[str, Any]]]]:
-    """The languages a project's sites are built in, main language first, with each site's settings.
+class SiteSettings(NamedTuple):
+    """One language's site: its language, its settings (`INHERIT` resolved) and its hand-written pages."""
 
-    Settings are read from `config_file` and from the files its `cem` plugin lists under `translations`,
-    `INHERIT` resolved as MkDocs does.
+    lang: str
+    settings: dict[str, Any]
+    docs_dir: Path
+
+
+def site_languages(config_file: Path) -> list[SiteSettings]:
+    """The sites a project builds, main language first: `config_file` and the `translations` of its `cem` plugin.
+
+    A translation in an unknown language, or whose settings file is missing, is an error.
     """
     settings = _project_settings(config_file)
     options = _plugin_options(settings)
     main_language = str(options.get("language", LANGUAGES[0]))
-    sites = [(main_language, (config_file.parent, settings))]
+    sites = [_site(main_language, config_file, settings)]
     translations = options.get("translations")
     for lang, path in translations.items() if isinstance(translations, dict) else []:
         translated = config_file.parent / str(path)
-        if str(lang) in LANGUAGES and str(lang) != main_language:
-            sites.append((str(lang), (translated.parent, _project_settings(translated))))
+        if str(lang) not in LANGUAGES or str(lang) == main_language:
+            msg = f"{config_file}: translations: '{lang}' is not another language of the site"
+            raise CemkitError(msg)
+        if not translated.is_file():
+            msg = f"{config_file}: translations: {lang}: {translated} does not exist"
+            raise CemkitError(msg)
+        sites.append(_site(str(lang), translated, _project_settings(translated)))
     return sites
+
+
+def _site(lang: str, config_file: Path, settings: dict[str, Any]) -> SiteSettings:
+    return SiteSettings(lang, settings, (config_file.parent / str(settings.get("docs_dir", "docs"))).resolve())
 
 
 def _plugin_options(settings: dict[str, Any]) -> dict[str, Any]:

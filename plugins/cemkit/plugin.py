@@ -77,10 +77,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """While serving, the folder holding generated files (see `_generated_file`)."""
         self.staged: dict[str, str | bytes] = {}
         self.translations = TranslationBuilder()
-        self.frozen = False
         self.preloaded: BuildResult | None = None
         """In a translation's build, the content as the main site loaded it (so it is read only once)."""
-        self.knowledge: KnowledgeBase | None = None
+        self.loaded: BuildResult | None = None
+        """The content as this build loaded it (knowledge base and problems, no pages)."""
         self.analyzer: tuple[tuple[str, ...], KoreanAnalyzer] | None = None
         """While serving, the Korean analyser and the names it was given (kept until they change)."""
         self.expansions: dict[str, tuple[str, ...]] = {}
@@ -134,8 +134,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         quiet, self.preloaded = self.preloaded is not None, None  # the main site has reported these problems
         for warning in [] if quiet else result.warnings:
             log.warning(str(warning))
-        self.knowledge = result.knowledge
-        self.translations.loaded = BuildResult(knowledge=result.knowledge, diagnostics=result.diagnostics)
+        self.loaded = BuildResult(knowledge=result.knowledge, diagnostics=result.diagnostics)
         output = self._output(result, quiet=quiet)
         docs_dir = Path(config.docs_dir)
         generated: dict[str, str | bytes] = {**output.pages, **output.files}
@@ -184,13 +183,12 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         if self.command == "build":
             self.translations.pending = config if self.config.translations else None
             return
-        self._build_translations(config)
-        if self.serving and not self.frozen:
+        self._build_translations()
+        if self.serving and not gc.get_freeze_count():
             # What the first build leaves (the knowledge base, caches) lives as long as the server: keep
             # it out of the collector's full passes, which would otherwise walk it on every save.
             gc.collect()
             gc.freeze()
-            self.frozen = True
 
     def on_shutdown(self) -> None:
         """Finish the other languages' sites and remove the folder of generated files kept while serving."""
@@ -199,11 +197,11 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             if config is not None:
                 gc.collect()  # MkDocs' pages and files refer to each other: free them before the next build
                 try:
-                    self._build_translations(config)
+                    self._build_translations()
                 except PluginError as error:
                     raise Abort(str(error)) from error
         finally:
-            self.translations.loaded = None
+            self.loaded = None
             self.translations.shutdown()
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
@@ -212,9 +210,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
     def _enrich_search(self, config: MkDocsConfig) -> None:
         search = _search_plugin(config)
         entries = getattr(getattr(search, "search_index", None), "entries", None)
-        if self.knowledge is None or not isinstance(entries, list):
+        knowledge = self.loaded.knowledge if self.loaded else None
+        if knowledge is None or not isinstance(entries, list):
             return
-        keywords = page_keywords(self.knowledge, self.config.language, directory_urls=config.use_directory_urls)
+        keywords = page_keywords(knowledge, self.config.language, directory_urls=config.use_directory_urls)
         enrich_entries(entries, keywords, self.expansions)
 
     def _korean_analyzer(self, knowledge: KnowledgeBase) -> KoreanAnalyzer:
@@ -228,10 +227,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
                 ) from error
         return self.analyzer[1]
 
-    def _build_translations(self, config: MkDocsConfig) -> None:  # noqa: ARG002
+    def _build_translations(self) -> None:
         for lang, config_file in self.config.translations.items():
             log.info(f"building the '{lang}' site from {config_file}")
-            self.translations.build(lang, command=self.command, dirty=self.dirty)
+            self.translations.build(lang, self.loaded, command=self.command, dirty=self.dirty)
 
     def _generated_file(self, config: MkDocsConfig, src_uri: str, content: str | bytes) -> File:
         """A generated file; while serving it is backed by a file rewritten only when its content changes.
@@ -308,8 +307,6 @@ class TranslationBuilder:
         self.started: set[str] = set()
         self.pending: MkDocsConfig | None = None
         """Under `mkdocs build`, the finished main site whose translations are still to be built."""
-        self.loaded: BuildResult | None = None
-        """The content as the main site loaded it (knowledge base and problems, no pages)."""
 
     def load(self, lang: str, config_file: Path, *, parent: MkDocsConfig) -> None:
         """Read the settings of the `lang` site, to be built into the main site's `<lang>/` folder."""
@@ -318,21 +315,23 @@ class TranslationBuilder:
     def own_files(self, files: Files) -> list[File]:
         """The main site's files that belong to a translation (its pages inside the main `docs_dir`)."""
         folders = [Path(config.docs_dir).resolve() for config in self.configs.values()]
+        if not folders:
+            return []
         return [
             file
             for file in files
             if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(f) for f in folders)
         ]
 
-    def build(self, lang: str, *, command: Command, dirty: bool) -> None:
-        """Build the site of `lang` read by `load`."""
+    def build(self, lang: str, loaded: BuildResult | None, *, command: Command, dirty: bool) -> None:
+        """Build the site of `lang` read by `load`, from the content the main site `loaded`."""
         config = self.configs[lang]
         if lang not in self.started:
             config.plugins.on_startup(command=command, dirty=dirty)
             self.started.add(lang)
         for plugin in config.plugins.values():
             if isinstance(plugin, CemkitPlugin):
-                plugin.preloaded = self.loaded
+                plugin.preloaded = loaded
         build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
 
     def watched(self) -> list[str]:

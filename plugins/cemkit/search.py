@@ -173,15 +173,16 @@ def enrich_entries(
                 entry[field] = " ".join(names)
         if not expansions:
             continue
-
-        def parts(text: object) -> list[str]:
-            words = _unique(HANGUL_WORD.findall(str(text)))
-            return _unique(part for word in words for part in expansions.get(word, ()))
-
-        if title_parts := parts(entry.get("title", "")):
+        if title_parts := _parts(entry.get("title", ""), expansions):
             entry[TITLE_PARTS_FIELD] = " ".join(title_parts)
-        if text_parts := parts(entry.get("text", "")):
+        if text_parts := _parts(entry.get("text", ""), expansions):
             entry[MORPHEMES_FIELD] = " ".join(text_parts)
+
+
+def _parts(text: object, expansions: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """The nouns inside the Korean words of `text`, each once."""
+    words = _unique(HANGUL_WORD.findall(str(text)))
+    return _unique(part for word in words for part in expansions.get(word, ()))
 
 
 def _with_unspaced(names: list[str]) -> Iterator[str]:
