@@ -217,7 +217,7 @@ class RefLinker:
                 continue
             for ref in find_refs(value):
                 if not self._exists(ref.kind, ref.target):
-                    node = locate(document.root, (*loc, lang))
+                    node = locate(document.tree, (*loc, lang))
                     line, col = node.position_at(ref.offset) if isinstance(node, ScalarNode) else (node.line, node.col)
                     message = self._unknown_message(ref.kind, ref.target)
                     self.problems.append(Diagnostic(document.path, line, col, "unknown-ref", message))

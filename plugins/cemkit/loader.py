@@ -46,7 +46,23 @@ class ContentDocument:
     path: str
     """Path shown in messages: relative to the project root, with forward slashes."""
     model: BaseModel
-    root: Node
+    root: Node | None
+    """The node tree that locates the values, or `None` once released (see `release_tree`)."""
+    source: Path | None = None
+    """The file on disk, from which a released tree is read again."""
+
+    @property
+    def tree(self) -> Node:
+        """The node tree, read again from `source` if it was released (only problems need positions)."""
+        if self.root is None:
+            parsed = read_yaml_file(str(self.source), self.path) if self.source is not None else None
+            self.root = parsed.root if parsed is not None and parsed.root is not None else MappingNode(self.path, 1, 1)
+        return self.root
+
+    def release_tree(self) -> None:
+        """Let go of the node tree, the bulk of a loaded file's memory; positions then cost a second read."""
+        if self.source is not None:
+            self.root = None
 
     @cached_property
     def texts(self) -> list[tuple[tuple[str | int, ...], LocalizedText]]:
@@ -55,7 +71,7 @@ class ContentDocument:
 
     def position(self, loc: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
         """Line and column of the value at `loc` (a tuple of keys and indexes)."""
-        node = locate(self.root, tuple(loc), key=key)
+        node = locate(self.tree, tuple(loc), key=key)
         return node.line, node.col
 
     def diagnostic(self, loc: Sequence[str | int], code: str, message: str, **kwargs: Any) -> Diagnostic:
@@ -158,6 +174,8 @@ def _load_entry(path: Path, shown: str, root: Path) -> CachedFile:
     stamp = _stamp(path) or (0, 0)
     parsed = read_yaml_file(str(path), shown)
     document, problems = validate_document(parsed, path, root)
+    if document is not None:
+        document.release_tree()
     partial = LoadResult()
     if document is None and problems:
         _note_invalid(parsed, partial)
@@ -186,7 +204,7 @@ def validate_document(parsed: ParsedFile, path: Path, root: Path) -> tuple[Conte
         return None, placeholders + [_schema_problem(error, node, shown) for error in exc.errors(include_url=False)]
     if placeholders:
         return None, placeholders
-    document = ContentDocument(shown, model, node)
+    document = ContentDocument(shown, model, node, source=path.absolute())
     problems = _check_figures(document, path.parent, root) if isinstance(model, CaseStudy) else []
     return (None if problems else document), problems
 
