@@ -20,6 +20,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from cemkit.cache import BuildCache, CachedFile
 from cemkit.errors import Diagnostic, display_path
 from cemkit.models import CaseStudy, ContentFile, LocalizedText, iter_texts
+from cemkit.parallel import parallel_map
 from cemkit.yamlsource import (
     MappingNode,
     Node,
@@ -128,16 +129,20 @@ def load_files(paths: Iterable[Path], root: Path, *, cache: BuildCache | None = 
     """
     result = LoadResult()
     seen: set[str] = set()
+    wanted: list[tuple[Path, str, CachedFile | None]] = []
     for path in paths:
-        shown = display_path(path, root)
         if _passes_through_symlink(path, root):
             result.diagnostics.append(_symlink_problem(path, root))
             continue
         key = str(path.absolute())
         seen.add(key)
-        entry = _cached(cache, key, path)
+        wanted.append((path, key, _cached(cache, key, path)))
+    to_read = [path for path, _, known in wanted if known is None]
+    fresh = iter(parallel_map(lambda path: _load_entry(path, display_path(path, root), root), to_read))
+    for path, key, known in wanted:
+        entry = known
         if entry is None:
-            entry = _load_entry(path, shown, root)
+            entry = next(fresh)
             if cache is not None and not any(problem.code == "image-path" for problem in entry.problems):
                 cache.files[key] = entry
         elif (

@@ -1,0 +1,94 @@
+"""Spread independent work over the machine's cores with `os.fork`, falling back to one process.
+
+Forked workers start with the parent's memory (the imported modules, the settings), so nothing but
+the results crosses between processes. Work is done in the parent when forking is not available
+(Windows), not safe (other threads are running, as under `mkdocs serve`), or not worth it (little
+work, one core). A worker that fails costs time, never results: its share is redone in the parent.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+MIN_ITEMS_PER_WORKER = 100
+"""Below this many items per extra process, forking costs more than it saves."""
+
+
+def usable_cores() -> int:
+    """Cores this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether a forked worker is safe here: a POSIX system and no other thread that could hold a lock."""
+    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+
+
+def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+    """`[function(item) for item in items]`, computed on every usable core when that pays off.
+
+    Workers inherit `function` and `items` through the fork; only the results, which must be picklable,
+    travel back. They come in the order of `items`.
+    """
+    workers = min(usable_cores(), len(items) // MIN_ITEMS_PER_WORKER)
+    if workers < 2 or not can_fork():
+        return [function(item) for item in items]
+    chunks = [items[index::workers] for index in range(workers)]
+    children = [_fork_worker(function, chunk) for chunk in chunks[1:]]
+    own = [function(item) for item in chunks[0]]
+    shares = [own]
+    for chunk, child in zip(chunks[1:], children, strict=True):
+        results = _collect(child)
+        shares.append(results if results is not None else [function(item) for item in chunk])
+    merged: list[Result] = [None] * len(items)  # type: ignore[list-item]
+    for index, share in enumerate(shares):
+        merged[index::workers] = share
+    return merged
+
+
+def _fork_worker(function: Callable[[Item], Result], chunk: Sequence[Item]) -> tuple[int, int] | None:
+    """Start a process computing `function` over `chunk`; its pid and the pipe its results arrive on."""
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # pragma: no cover - runs in the worker, which leaves through os._exit
+        os.close(read_end)
+        status = 0
+        try:
+            data = pickle.dumps([function(item) for item in chunk], protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(data)
+        except BaseException:  # the parent redoes this share
+            status = 1
+        os._exit(status)
+    os.close(write_end)
+    return pid, read_end
+
+
+def _collect(child: tuple[int, int] | None) -> list[Result] | None:
+    """The results a worker sent, or `None` if it could not start or did not finish."""
+    if child is None:
+        return None
+    pid, read_end = child
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0 or not data:
+        return None
+    try:
+        results = pickle.loads(data)  # written by our own forked worker, never by content
+    except (pickle.UnpicklingError, EOFError):
+        return None
+    return results if isinstance(results, list) else None

@@ -1,0 +1,90 @@
+"""Content is read on every core, and what an editor sees is the same as when it is read in one process."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cemkit import parallel
+from cemkit.parallel import parallel_map
+
+from conftest import FIXTURES, run_cli
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Make every machine look like it has two cores and no other thread; record each fork."""
+    forks: list[int] = []
+    real_fork: Callable[[], int] = os.fork
+
+    def counting_fork() -> int:
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(os, "fork", counting_fork)
+    return forks
+
+
+def test_results_come_back_in_order_from_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    forks = _count_forks(monkeypatch)
+    items = list(range(1000))
+    assert parallel_map(_square, items) == [n * n for n in items]
+    assert forks == [1]
+
+
+def test_a_failing_worker_costs_time_not_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    _count_forks(monkeypatch)
+    parent = os.getpid()
+
+    def fails_in_worker(number: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("worker trouble")
+        return number + 1
+
+    assert parallel_map(fails_in_worker, list(range(400))) == list(range(1, 401))
+
+
+def test_little_work_or_other_threads_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    forks = _count_forks(monkeypatch)
+    assert parallel_map(_square, [1, 2, 3]) == [1, 4, 9]
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. mkdocs serve's file watcher
+    assert parallel_map(_square, list(range(500)))[-1] == 499 * 499
+    assert forks == []
+
+
+def _large_project(mini: Path, copies: int) -> None:
+    """`copies` valid cases plus every bad fixture, so the workers see both kinds of file."""
+    template = (mini / "cases" / "corner-bakery.yaml").read_text(encoding="utf-8")
+    for index in range(copies):
+        text = template.replace("id: corner-bakery", f"id: bakery-{index:04d}", 1)
+        (mini / "cases" / f"bakery-{index:04d}.yaml").write_text(text, encoding="utf-8")
+    for bad in sorted((FIXTURES / "bad").glob("*.yaml")):
+        shutil.copyfile(bad, mini / "cases" / bad.name)
+
+
+def test_validate_reports_the_same_on_several_cores_as_on_one(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _large_project(mini, 300)
+    forks = _count_forks(monkeypatch)
+    parallel_code, parallel_out, parallel_err = run_cli(["--root", str(mini), "validate"], capsys)
+    assert forks == [1]
+    monkeypatch.setattr(parallel, "usable_cores", lambda: 1)
+    serial_code, serial_out, serial_err = run_cli(["--root", str(mini), "validate"], capsys)
+    assert forks == [1]
+    assert parallel_code == serial_code == 1
+    assert parallel_out == serial_out
+    assert parallel_err == serial_err
+    assert "cases/duplicate-id.yaml:2:5: " in parallel_out  # found by the linker, placed by reading the file again
+    assert "cases/alias-bomb.yaml:1:4: " in parallel_out
+    assert "bakery-0123" not in parallel_out
