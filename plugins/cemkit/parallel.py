@@ -13,7 +13,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -48,7 +48,7 @@ def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> l
     own = [function(item) for item in chunks[0]]
     shares = [own]
     for chunk, child in zip(chunks[1:], children, strict=True):
-        results = _collect(child)
+        results: list[Result] | None = _collect(child)
         shares.append(results if results is not None else [function(item) for item in chunk])
     merged: list[Result] = [None] * len(items)  # type: ignore[list-item]
     for index, share in enumerate(shares):
@@ -77,7 +77,7 @@ def _fork_worker(function: Callable[[Item], Result], chunk: Sequence[Item]) -> t
     return pid, read_end
 
 
-def _collect(child: tuple[int, int] | None) -> list[Result] | None:
+def _collect(child: tuple[int, int] | None) -> list[Any] | None:
     """The results a worker sent, or `None` if it could not start or did not finish."""
     if child is None:
         return None
