@@ -118,17 +118,22 @@ def build_site(
     lint: LintOptions | None = None,
     cache: BuildCache | None = None,
     loaded: BuildResult | None = None,
+    pages: bool = True,
 ) -> BuildResult:
     """Load, link and render the site of one `language` of the project at `root`.
 
     `output` is `None` when there are errors. With `loaded`, the content loaded for another language's
-    site, nothing is read again: only the pages of this language are rendered.
+    site, nothing is read again: only the pages of this language are rendered. Without `pages`, the
+    output has every file but the pages (see `cemkit.background`).
     """
     if loaded is None:
         result = load_project(root, content_dirs=content_dirs, lint=lint, cache=cache)
     else:
         result = BuildResult(knowledge=loaded.knowledge, diagnostics=list(loaded.diagnostics))
     if result.knowledge is not None and not result.errors:
-        result.output = render_site(result.knowledge, lang=language, directory_urls=directory_urls, cache=cache)
+        with collector_paused():
+            result.output = render_site(
+                result.knowledge, lang=language, directory_urls=directory_urls, cache=cache, pages=pages
+            )
         result.output.files.update(collect_media(root, result.knowledge))
     return result

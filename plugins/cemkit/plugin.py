@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from cemkit.assets import ASSET_FILES, asset_bytes
+from cemkit.background import BackgroundRenderer, SitePlan
 from cemkit.cache import BuildCache
 from cemkit.errors import Diagnostic
 from cemkit.knowledge import KnowledgeBase
@@ -41,6 +42,7 @@ from cemkit.urls import SECTIONS, page_src
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.plugins import BasePlugin as AnyPlugin
+    from mkdocs.structure.pages import Page
 
 Command = Literal["build", "gh-deploy", "serve"]
 
@@ -62,6 +64,8 @@ class CemkitConfig(Config):
     """The other languages' sites, built with this one into `<site_dir>/<language>/`: language -> config file."""
     review_max_age_days = c.Type(int, default=DEFAULT_MAX_REVIEW_AGE_DAYS)
     """Warn about cases whose `reviewed` date is older than this many days."""
+    parallel = c.Type(bool, default=True)
+    """Under `mkdocs build`, render pages in a second process while MkDocs builds (when there are 2+ cores)."""
 
 
 class CemkitPlugin(BasePlugin[CemkitConfig]):
@@ -87,6 +91,9 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """Korean word -> the nouns inside it, for this build's search index."""
         self.page_words: dict[str, tuple[str, set[str]]] = {}
         """While serving, each page's Korean words, with the text they were taken from."""
+        self.background: BackgroundRenderer | None = None
+        """Under `mkdocs build`, the worker rendering every language's pages (started by the main site)."""
+        self.owns_background = False
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -122,6 +129,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         for file in self.translations.own_files(files):
             files.remove(file)
         root = self._root(config)
+        starts_background = self.preloaded is None and self._can_render_in_background()
         result = build_site(
             root,
             content_dirs=tuple(self.config.content_dirs),
@@ -130,28 +138,70 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
             cache=self.cache if self.serving else None,
             loaded=self.preloaded,
+            pages=not (starts_background or self.background is not None),
         )
         quiet, self.preloaded = self.preloaded is not None, None  # the main site has reported these problems
         for warning in [] if quiet else result.warnings:
             log.warning(str(warning))
         self.loaded = BuildResult(knowledge=result.knowledge, diagnostics=result.diagnostics)
         output = self._output(result, quiet=quiet)
+        if starts_background and result.knowledge is not None:
+            self._start_background(result.knowledge, config)
         docs_dir = Path(config.docs_dir)
         generated: dict[str, str | bytes] = {**output.pages, **output.files}
         generated.update({path: asset_bytes(path) for path in ASSET_FILES})
-        for src_uri, content in generated.items():
-            file = self._generated_file(config, src_uri, content)
-            yaml_path = output.edit_paths.get(src_uri)
+        new_files = [self._generated_file(config, src_uri, content) for src_uri, content in generated.items()]
+        if self.background is not None:
+            lang = self.config.language
+            new_files[:0] = [
+                File.generated(config, src, abs_src_path=str(self.background.path(lang, src)))
+                for src in self.background.sources(lang)
+            ]
+        for file in new_files:
+            yaml_path = output.edit_paths.get(file.src_uri)
             if yaml_path is not None:
                 file.edit_uri = _relative_posix(root / yaml_path, docs_dir)
             self._add(files, file, config)
         self._analyse_korean(files, output, result)
         return files
 
+    def _can_render_in_background(self) -> bool:
+        return self.command != "serve" and self.config.parallel and BackgroundRenderer.available()
+
+    def _start_background(self, knowledge: KnowledgeBase, config: MkDocsConfig) -> None:
+        """Start the worker that renders the pages of this site and of its translations (see `cemkit.background`)."""
+        sites = [(self.config.language, config), *self.translations.configs.items()]
+        plans = [
+            SitePlan(lang, site.use_directory_urls, _markdown_pages(site) if lang == "ko" else ())
+            for lang, site in sites
+        ]
+        self.staging = Path(tempfile.mkdtemp(prefix="cemkit-build-"))
+        self.background, self.owns_background = BackgroundRenderer(knowledge, plans, self.staging), True
+        if self.background.start():  # otherwise each page is rendered here when MkDocs asks for it
+            gc.collect()
+            gc.freeze()  # the knowledge base lives as long as the build: keep it out of the collector's passes
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:  # noqa: ARG002
+        """Wait until the background worker has written a generated page MkDocs is about to read."""
+        if self.background is not None and page.file.generated_by is not None:
+            abs_src_path = page.file.abs_src_path
+            lang = self.config.language
+            if abs_src_path is not None and abs_src_path == str(self.background.path(lang, page.file.src_uri)):
+                self.background.page(lang, page.file.src_uri)
+        return page
+
     def _analyse_korean(self, files: Files, output: SiteOutput, result: BuildResult) -> None:
         """Split the Korean words of every page into nouns now, before MkDocs holds the rendered site in memory."""
         if self.config.language != "ko" or result.knowledge is None:
             self.expansions = {}
+            return
+        if self.background is not None:
+            try:
+                self.expansions = self.background.expansions(self.config.language)
+            except ImportError as error:
+                raise PluginError(
+                    f"cemkit: Korean search needs kiwipiepy ({error}); run: pip install cemkit"
+                ) from error
             return
         words: set[str] = set()
         for file in files:
@@ -203,6 +253,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         finally:
             self.loaded = None
             self.translations.shutdown()
+            if self.owns_background and self.background is not None:
+                self.background.close()
+                gc.unfreeze()
+            self.background, self.owns_background = None, False
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
                 self.staging = None
@@ -230,7 +284,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
     def _build_translations(self) -> None:
         for lang, config_file in self.config.translations.items():
             log.info(f"building the '{lang}' site from {config_file}")
-            self.translations.build(lang, self.loaded, command=self.command, dirty=self.dirty)
+            self.translations.build(lang, self.loaded, self.background, command=self.command, dirty=self.dirty)
 
     def _generated_file(self, config: MkDocsConfig, src_uri: str, content: str | bytes) -> File:
         """A generated file; while serving it is backed by a file rewritten only when its content changes.
@@ -323,8 +377,19 @@ class TranslationBuilder:
             if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(f) for f in folders)
         ]
 
-    def build(self, lang: str, loaded: BuildResult | None, *, command: Command, dirty: bool) -> None:
-        """Build the site of `lang` read by `load`, from the content the main site `loaded`."""
+    def build(
+        self,
+        lang: str,
+        loaded: BuildResult | None,
+        background: BackgroundRenderer | None,
+        *,
+        command: Command,
+        dirty: bool,
+    ) -> None:
+        """Build the site of `lang` read by `load`, from the content the main site `loaded`.
+
+        With a `background` worker, the pages it rendered for `lang` are used.
+        """
         config = self.configs[lang]
         if lang not in self.started:
             config.plugins.on_startup(command=command, dirty=dirty)
@@ -332,6 +397,7 @@ class TranslationBuilder:
         for plugin in config.plugins.values():
             if isinstance(plugin, CemkitPlugin):
                 plugin.preloaded = loaded
+                plugin.background = background
         build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
 
     def watched(self) -> list[str]:
@@ -360,6 +426,11 @@ class TranslationBuilder:
         if parent.site_url:
             config.site_url = f"{parent.site_url.rstrip('/')}/{lang}/"
         return config
+
+
+def _markdown_pages(config: MkDocsConfig) -> tuple[Path, ...]:
+    """The Markdown pages in a site's `docs_dir`."""
+    return tuple(sorted(Path(config.docs_dir).rglob("*.md")))
 
 
 def _search_plugin(config: MkDocsConfig) -> AnyPlugin[Any] | None:

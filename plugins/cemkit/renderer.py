@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property, partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -59,17 +59,20 @@ def render_site(
     lang: str = LANGUAGES[0],
     directory_urls: bool = True,
     cache: BuildCache | None = None,
+    pages: bool = True,
 ) -> SiteOutput:
     """Render every page of the site of one language, plus its JSON data file and worksheet downloads.
 
     Each language is a site of its own, built from the same knowledge base. With a `cache` from the
     previous build of the same language, pages whose inputs are unchanged are not rendered again.
+    Without `pages`, only the other files are made (the pages are left to `PageRenderer.page_jobs`).
     """
     output = SiteOutput()
     cache = cache if cache is not None else BuildCache()
     _refresh(cache, knowledge)
     renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls, cache=cache)
-    output.pages.update(renderer.render_all())
+    if pages:
+        output.pages.update(renderer.render_all())
     output.edit_paths.update(renderer.edit_paths())
     output.files.update(worksheet_files(list(knowledge.playbooks.values()), lang))
     output.files[DATA_FILE] = render_case_data(knowledge, lang=lang, directory_urls=directory_urls)
@@ -195,33 +198,40 @@ class PageRenderer:
 
     def render_all(self) -> dict[str, str]:
         """Every page of this language, by source path."""
+        return {src: render() for src, render in self.page_jobs()}
+
+    def page_jobs(self) -> list[tuple[str, Callable[[], str]]]:
+        """Every page of this language as (source path, how to render it), in site order."""
         kb = self.knowledge
-        pages: dict[str, str] = {}
-        summary = _library_summary(kb, self.cache)
+        jobs: list[tuple[str, Callable[[], str]]] = []
+
+        def aggregate(src: str, template: str, **context: Any) -> None:
+            jobs.append((src, partial(self._aggregate_page, src, template, **context)))
+
         for kind, items in (("case", kb.cases), ("stage", kb.playbooks), ("role", kb.roles)):
-            index = page_src(kind, None)
-            pages[index] = self._aggregate_page(index, summary, f"{kind}s_index.md.j2")
+            aggregate(page_src(kind, None), f"{kind}s_index.md.j2")
             for item_id, item in items.items():
                 src = page_src(kind, item_id)
                 if kind == "case":
-                    pages[src] = self._case_page(src, item)
+                    jobs.append((src, partial(self._case_page, src, item)))
                 else:
-                    pages[src] = self._aggregate_page(src, summary, f"{kind}.md.j2", item=item)
-        glossary = page_src("term", None)
-        pages[glossary] = self._aggregate_page(glossary, summary, "glossary.md.j2")
-        worksheets = page_src("worksheet", None)
-        pages[worksheets] = self._aggregate_page(worksheets, summary, "worksheets_index.md.j2")
+                    aggregate(src, f"{kind}.md.j2", item=item)
+        aggregate(page_src("term", None), "glossary.md.j2")
+        aggregate(page_src("worksheet", None), "worksheets_index.md.j2")
         for playbook in kb.playbooks.values():
             if playbook.worksheet is not None:
-                src = page_src("worksheet", playbook.id)
-                pages[src] = self._aggregate_page(src, summary, "worksheet.md.j2", item=playbook)
-        fields = FIELD_REFERENCE
-        pages[fields] = self._aggregate_page(fields, summary, "fields.md.j2", sections=field_reference())
-        return pages
+                aggregate(page_src("worksheet", playbook.id), "worksheet.md.j2", item=playbook)
+        aggregate(FIELD_REFERENCE, "fields.md.j2", sections=field_reference())
+        return jobs
 
-    def _aggregate_page(self, src: str, summary: str, template: str, **context: Any) -> str:
+    @cached_property
+    def library_summary(self) -> str:
+        """The hash that decides whether aggregate pages can be reused (see `_library_summary`)."""
+        return _library_summary(self.knowledge, self.cache)
+
+    def _aggregate_page(self, src: str, template: str, **context: Any) -> str:
         """A page built from many files (an index, a stage, a role ...), reused while the library summary holds."""
-        fingerprint = f"{summary}|{self.directory_urls}"
+        fingerprint = f"{self.library_summary}|{self.directory_urls}"
         cached = self.cache.pages.get(src)
         if cached is not None and cached[0] == fingerprint:
             return cached[1]
