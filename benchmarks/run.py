@@ -9,7 +9,7 @@ For each N it copies the real playbooks and site configuration into a temporary 
 cases made from the shipped ones (each gets its own id, so sizes and the mix of Korean and English
 are realistic), and measures, taking the median of `--repeat` runs:
 
-- the full `mkdocs build` with the plugin: wall time and peak memory (the child's max RSS);
+- the full `mkdocs build` with the plugin: wall time, CPU time and peak memory (of all its processes);
 - `cemkit export` of the same project built by plain MkDocs without the plugin: the ratio of the two
   is the plugin's overhead;
 - `cemkit validate` time, per 1,000 files;
@@ -29,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -42,22 +43,70 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 @dataclass
 class Run:
-    """One measured command: wall seconds and peak resident memory in MB."""
+    """One measured command: wall seconds, CPU seconds (its worker processes included) and peak memory in MB."""
 
     seconds: float
+    cpu_seconds: float
     peak_mb: float
 
 
+def process_tree(pid: int) -> list[int]:
+    """`pid` and every process below it."""
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        found.append(current)
+        try:
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        pending += [int(child) for child in children]
+    return found
+
+
+def tree_memory_mb(pid: int) -> float:
+    """Proportional set size of `pid` and its descendants: memory shared after a fork is counted once."""
+    total_kb = 0
+    for member in process_tree(pid):
+        try:
+            rollup = Path(f"/proc/{member}/smaps_rollup").read_text()
+        except OSError:
+            continue
+        match = re.search(r"^Pss:\s+(\d+) kB", rollup, re.MULTILINE)
+        total_kb += int(match.group(1)) if match else 0
+    return total_kb / 1024
+
+
+class MemorySampler(threading.Thread):
+    """Samples the memory of a process tree every 0.1 s; `peak_mb` is the highest total seen."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_mb = 0.0
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        """Sample until `done` is set."""
+        while not self.done.is_set():
+            self.peak_mb = max(self.peak_mb, tree_memory_mb(self.pid))
+            self.done.wait(0.1)
+
+
 def measure(command: list[str], cwd: Path) -> Run:
-    """Run `command`, returning its wall time and the child's peak RSS; fail loudly on error."""
+    """Run `command`: wall time, CPU time and the peak memory of its processes together; fail loudly on error."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    sampler = MemorySampler(process.pid)
+    sampler.start()
+    stderr = process.stderr.read().decode() if process.stderr else ""  # returns when the command ends
+    sampler.done.set()
+    sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
-    stderr = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    return Run(seconds, usage.ru_utime + usage.ru_stime, sampler.peak_mb)
 
 
 def plain_build(export_dir: Path) -> Run:
@@ -66,7 +115,7 @@ def plain_build(export_dir: Path) -> Run:
         measure([str(BIN / "mkdocs"), "build", "-q", "-f", config.name], export_dir)
         for config in [export_dir / "mkdocs.yml", *sorted(export_dir.glob("mkdocs.*.yml"))]
     ]
-    return Run(sum(run.seconds for run in runs), max(run.peak_mb for run in runs))
+    return Run(sum(run.seconds for run in runs), sum(run.cpu_seconds for run in runs), max(run.peak_mb for run in runs))
 
 
 def make_project(root: Path, size: int) -> Path:
@@ -173,6 +222,7 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
     result = {
         "size": size,
         "plugin_s": statistics.median(r.seconds for r in plugin),
+        "cpu_ratio": statistics.median(r.cpu_seconds for r in plugin) / statistics.median(r.cpu_seconds for r in plain),
         "plugin_mb": max(r.peak_mb for r in plugin),
         "plain_s": statistics.median(r.seconds for r in plain),
         "plain_mb": max(r.peak_mb for r in plain),
@@ -194,17 +244,18 @@ def report(results: list[dict[str, float]], repeat: int) -> str:
     """The Markdown table of the results."""
     rows = [
         "| Cases | Build with plugin (s) | Peak memory (MB) | Plain build of export (s) | Its peak memory (MB) | "
-        "Plugin overhead | "
+        "Plugin overhead | CPU time ratio | "
         "`cemkit validate` per 1,000 files (s) | Edit served by `serve --dirty` (s) | Site per case (KB) | "
         "Search index per case (KB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
         rows.append(
             f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | "
             f"{r['plain_mb']:.0f} | "
-            f"{r['overhead']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | {r['site_kb_per_case']:.0f} | "
+            f"{r['overhead']:.2f} | {r['cpu_ratio']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | "
+            f"{r['site_kb_per_case']:.0f} | "
             f"{r['search_kb_per_case']:.1f} |"
         )
     by_size = {int(r["size"]): r for r in results}
@@ -217,7 +268,9 @@ def report(results: list[dict[str, float]], repeat: int) -> str:
     rows.append("")
     rows.append(
         f"Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
-        "within the same run, so they hold better than the absolute times on a shared machine."
+        "within the same run, so they hold better than the absolute times on a shared machine. Peak memory is "
+        "the highest total proportional set size (PSS) of the build's processes, sampled every 0.1 s; the CPU "
+        "time ratio counts the plugin's worker process too."
     )
     return "\n".join(rows) + "\n"
 

@@ -64,12 +64,13 @@ def render_site(
     """Render every page of the site of one language, plus its JSON data file and worksheet downloads.
 
     Each language is a site of its own, built from the same knowledge base. With a `cache` from the
-    previous build of the same language, pages whose inputs are unchanged are not rendered again.
+    previous build of the same language, pages whose inputs are unchanged are not rendered again
+    (without one, nothing is kept: a single build renders every page once).
     Without `pages`, only the other files are made (the pages are left to `PageRenderer.page_jobs`).
     """
     output = SiteOutput()
-    cache = cache if cache is not None else BuildCache()
-    _refresh(cache, knowledge)
+    if cache is not None:
+        _refresh(cache, knowledge)
     renderer = PageRenderer(knowledge, lang=lang, directory_urls=directory_urls, cache=cache)
     if pages:
         output.pages.update(renderer.render_all())
@@ -190,7 +191,8 @@ class PageRenderer:
         self, knowledge: KnowledgeBase, *, lang: str, directory_urls: bool = True, cache: BuildCache | None = None
     ) -> None:
         self.knowledge = knowledge
-        self.cache = cache if cache is not None else BuildCache()
+        self.cache = cache
+        """Renders kept between builds (`mkdocs serve`), or `None`."""
         self.lang = lang
         self.directory_urls = directory_urls
         self.labels = LABELS[lang]
@@ -227,10 +229,13 @@ class PageRenderer:
     @cached_property
     def library_summary(self) -> str:
         """The hash that decides whether aggregate pages can be reused (see `_library_summary`)."""
+        assert self.cache is not None
         return _library_summary(self.knowledge, self.cache)
 
     def _aggregate_page(self, src: str, template: str, **context: Any) -> str:
         """A page built from many files (an index, a stage, a role ...), reused while the library summary holds."""
+        if self.cache is None:
+            return self.render(template, src, **context)
         fingerprint = f"{self.library_summary}|{self.directory_urls}"
         cached = self.cache.pages.get(src)
         if cached is not None and cached[0] == fingerprint:
@@ -242,6 +247,8 @@ class PageRenderer:
     def _case_page(self, src: str, case: object) -> str:
         """A case page, reused from the cache when the case and its related cases are unchanged."""
         assert isinstance(case, CaseStudy)
+        if self.cache is None:
+            return self.render("case.md.j2", src, item=case)
         related = ",".join(self.knowledge.indexes.related_cases.get(case.id, []))
         fingerprint = f"{self.cache.model_hash(case)}|{related}|{self.directory_urls}"
         cached = self.cache.pages.get(src)
@@ -287,11 +294,13 @@ class PageHelpers:
         if value is None:
             return Markup("")
         text = value.get(self.lang)
+        cache = self._renderer.cache
         key = (text, self.src, self._renderer.directory_urls)
-        html = self._renderer.cache.rich.get(key)
+        html = cache.rich.get(key) if cache is not None else None
         if html is None:
             html = render_markdown(text, self._resolve)
-            self._renderer.cache.rich[key] = html
+            if cache is not None:
+                cache.rich[key] = html
         return Markup(f"{_RICH_OPEN}\n{html}\n{_RICH_CLOSE}")
 
     def cell(self, value: LocalizedText | str | None) -> Markup:
