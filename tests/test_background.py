@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from cemkit import background
 from cemkit.background import BackgroundRenderer
 from cemkit.renderer import PageRenderer
 
@@ -77,13 +79,21 @@ def test_pages_rendered_by_the_worker_make_the_same_site(
     assert _differences(parallel, serial) == []
 
 
-def test_a_worker_that_stops_costs_time_not_pages(mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _dies(self: BackgroundRenderer) -> None:
+    os._exit(1)
+
+
+def _hangs(self: BackgroundRenderer) -> None:
+    time.sleep(3600)
+
+
+@pytest.mark.parametrize("trouble", [_dies, _hangs], ids=["dies", "hangs"])
+def test_a_worker_in_trouble_costs_time_not_pages(
+    trouble: Callable[[BackgroundRenderer], None], mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     starts = _count_workers(monkeypatch)
-
-    def dies(self: BackgroundRenderer, pipe: object) -> None:
-        os._exit(1)
-
-    monkeypatch.setattr(BackgroundRenderer, "_work", dies)
+    monkeypatch.setattr(BackgroundRenderer, "_work", trouble)
+    monkeypatch.setattr(background, "STALL_SECONDS", 1.0)
     rescued = _build(mini, tmp_path / "rescued", parallel=True)
     assert starts == [1]
     serial = _build(mini, tmp_path / "serial", parallel=False)

@@ -1,13 +1,13 @@
 """Render the generated pages in a forked process while MkDocs builds, so both use a core of their own.
 
-The worker renders every page of each language in site order, writes each to a staging folder and
-announces it on a pipe. For the Korean site it then splits the Korean words of every page into
-nouns for the search index, so the builder never loads Kiwi's model. The builder waits only for a
-page it reads before the worker has written it, which rendering (about 3 ms a page) ahead of MkDocs
-(about 10 ms a page) makes rare.
+The worker renders every page of each language in site order and writes each to a staging folder
+(complete files only: each is renamed into place). For the Korean site it then splits the Korean
+words of every page into nouns for the search index, so the builder never loads Kiwi's model. The
+builder waits only for a page it reads before the worker has written it, which rendering (about
+3 ms a page) ahead of MkDocs (about 10 ms a page) makes rare.
 
-If the worker cannot start or stops early, what it did not deliver is done in the builder: time is
-lost, never output.
+If the worker cannot start, stops early or makes no progress for `STALL_SECONDS`, what it did not
+deliver is done in the builder: time is lost, never output.
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ import gc
 import json
 import os
 import signal
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 from cemkit.knowledge import KnowledgeBase
 from cemkit.parallel import can_fork, usable_cores
@@ -28,7 +28,9 @@ from cemkit.renderer import PageRenderer
 from cemkit.search import KoreanAnalyzer, korean_words, proper_names
 
 ANALYSED = ".korean-analysis.json"
-"""The file (and announcement) of a site's analysed Korean words, written after its pages."""
+"""The file of a site's analysed Korean words, written after its pages."""
+STALL_SECONDS = 300.0
+"""How long the builder waits for a file the worker is still expected to write."""
 
 
 @dataclass(frozen=True)
@@ -53,10 +55,8 @@ class BackgroundRenderer:
     knowledge: KnowledgeBase
     plans: list[SitePlan]
     staging: Path
-    delivered: set[tuple[str, str]] = field(default_factory=set)
     _jobs: dict[str, dict[str, Callable[[], str]]] = field(default_factory=dict)
     _pid: int | None = None
-    _pipe: IO[str] | None = None
 
     def __post_init__(self) -> None:
         for plan in self.plans:
@@ -81,35 +81,30 @@ class BackgroundRenderer:
         if not self.available():
             return False
         try:
-            read_end, write_end = os.pipe()
             pid = os.fork()
         except OSError:
             return False
         if pid == 0:  # pragma: no cover - runs in the worker, which leaves through os._exit
-            os.close(read_end)
             status = 0
             try:
-                with os.fdopen(write_end, "w", encoding="utf-8") as pipe:
-                    self._work(pipe)
+                self._work()
             except BaseException:  # the builder does what the worker did not deliver
                 status = 1
             os._exit(status)
-        os.close(write_end)
         self._pid = pid
-        self._pipe = os.fdopen(read_end, encoding="utf-8")
         return True
 
     def page(self, lang: str, src: str) -> Path:
         """The written page, once the worker has delivered it (rendered here if the worker cannot)."""
-        if not self._wait((lang, src)):
+        target = self.path(lang, src)
+        if not self._wait(target):
             self._write(lang, src, self._jobs[lang][src]())
-            self.delivered.add((lang, src))
-        return self.path(lang, src)
+        return target
 
     def expansions(self, lang: str) -> dict[str, tuple[str, ...]]:
         """Korean word -> the nouns inside it, for every Korean word of the `lang` site."""
         target = self.path(lang, ANALYSED)
-        if not self._wait((lang, ANALYSED)):
+        if not self._wait(target):
             plan = next(plan for plan in self.plans if plan.lang == lang)
             pages = (self.page(lang, src).read_text(encoding="utf-8") for src in self.sources(lang))
             _write_analysis(target, korean_expansions(self.knowledge, pages, plan.handwritten))
@@ -117,28 +112,35 @@ class BackgroundRenderer:
         return {word: tuple(nouns) for word, nouns in data.items()}
 
     def close(self) -> None:
-        """Stop the worker if it is still running and collect it."""
-        if self._pipe is not None:
-            self._pipe.close()
-            self._pipe = None
+        """Stop the worker if it is still running, and collect it."""
         if self._pid is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self._pid, signal.SIGTERM)
             os.waitpid(self._pid, 0)
             self._pid = None
 
-    def _wait(self, key: tuple[str, str]) -> bool:
-        """Read the worker's announcements until `key` is delivered; `False` if the worker stopped first."""
-        while key not in self.delivered:
-            line = self._pipe.readline() if self._pipe is not None else ""
-            if not line.endswith("\n"):
+    def _wait(self, target: Path) -> bool:
+        """Wait until the worker has written `target`; `False` if it stopped (or stalled) without writing it."""
+        deadline = time.monotonic() + STALL_SECONDS
+        delay = 0.001
+        while not target.exists():
+            if not self._running() or time.monotonic() > deadline:
                 self.close()
-                return False
-            lang, _, src = line[:-1].partition("\t")
-            self.delivered.add((lang, src))
+                return target.exists()
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
         return True
 
-    def _work(self, pipe: IO[str]) -> None:
+    def _running(self) -> bool:
+        if self._pid is None:
+            return False
+        pid, _ = os.waitpid(self._pid, os.WNOHANG)
+        if pid == 0:
+            return True
+        self._pid = None  # it has ended and is collected
+        return False
+
+    def _work(self) -> None:
         """What the worker does: every page of every plan, then each Korean site's analysis."""
         gc.disable()  # a short-lived process: reference counting frees what it drops
         for plan in self.plans:
@@ -146,15 +148,11 @@ class BackgroundRenderer:
             for src, render in self._jobs[plan.lang].items():
                 text = render()
                 self._write(plan.lang, src, text)
-                pipe.write(f"{plan.lang}\t{src}\n")
-                pipe.flush()
                 if plan.analyses_korean:
                     words |= korean_words([text])
             if plan.analyses_korean:
                 words |= korean_words(_read(plan.handwritten))
                 _write_analysis(self.path(plan.lang, ANALYSED), _analyse(self.knowledge, words))
-                pipe.write(f"{plan.lang}\t{ANALYSED}\n")
-                pipe.flush()
 
     def _write(self, lang: str, src: str, text: str) -> None:
         target = self.path(lang, src)
@@ -185,4 +183,6 @@ def _read(paths: Iterable[Path]) -> Iterable[str]:
 
 def _write_analysis(target: Path, expansions: dict[str, tuple[str, ...]]) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(expansions, ensure_ascii=False), encoding="utf-8")
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_text(json.dumps(expansions, ensure_ascii=False), encoding="utf-8")
+    partial.replace(target)
