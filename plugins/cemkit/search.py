@@ -181,8 +181,9 @@ def enrich_entries(
 
 def _parts(text: object, expansions: Mapping[str, tuple[str, ...]]) -> list[str]:
     """The nouns inside the Korean words of `text`, each once."""
-    words = _unique(HANGUL_WORD.findall(str(text)))
-    return _unique(part for word in words for part in expansions.get(word, ()))
+    none: tuple[str, ...] = ()
+    words = dict.fromkeys(HANGUL_WORD.findall(str(text)))
+    return _unique(itertools.chain.from_iterable([expansions.get(word, none) for word in words]))
 
 
 def _with_unspaced(names: list[str]) -> Iterator[str]:
@@ -198,4 +199,7 @@ def _with_unspaced(names: list[str]) -> Iterator[str]:
 
 
 def _unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(item for item in items if item))
+    """Each non-empty item once, in order of first appearance."""
+    unique = dict.fromkeys(items)
+    unique.pop("", None)
+    return list(unique)
