@@ -259,20 +259,27 @@ class RefLinker:
 
     def _indexes(self, cases: dict[str, CaseStudy], playbooks: dict[str, Playbook]) -> Indexes:
         indexes = Indexes()
+        by: dict[str, dict[str, dict[str, None]]] = {}  # index name -> key -> values (an ordered set)
+
+        def add(name: str, key: str, value: str) -> None:
+            by.setdefault(name, {}).setdefault(key, {})[value] = None
+
         for case in cases.values():
-            _add(indexes.cases_by_industry, case.industry, case.id)
-            _add(indexes.cases_by_country, case.country.get("en"), case.id)
+            add("cases_by_industry", case.industry, case.id)
+            add("cases_by_country", case.country.get("en"), case.id)
             for note in case.stages:
-                _add(indexes.cases_by_stage, note.stage, case.id)
+                add("cases_by_stage", note.stage, case.id)
             for touchpoint in case.touchpoints:
-                _add(indexes.cases_by_interface_type, touchpoint.interface_type, case.id)
-                _add(indexes.cases_by_journey_stage, touchpoint.journey_stage, case.id)
+                add("cases_by_interface_type", touchpoint.interface_type, case.id)
+                add("cases_by_journey_stage", touchpoint.journey_stage, case.id)
             for role in case.roles:
-                _add(indexes.cases_by_role, role, case.id)
+                add("cases_by_role", role, case.id)
             for other in case.related:
                 if other in cases:
-                    _add(indexes.related_cases, case.id, other)
-                    _add(indexes.related_cases, other, case.id)
+                    add("related_cases", case.id, other)
+                    add("related_cases", other, case.id)
+        for name, keys in by.items():
+            setattr(indexes, name, {key: list(values) for key, values in keys.items()})
         for playbook in playbooks.values():
             for step in playbook.steps:
                 for index, assignment in enumerate(step.roles):
@@ -283,12 +290,6 @@ class RefLinker:
             unique = list(dict.fromkeys(link for link in links if (link.kind, link.id) in published))
             indexes.term_backlinks[term] = unique
         return indexes
-
-
-def _add(index: dict[str, list[str]], key: str, value: str) -> None:
-    values = index.setdefault(key, [])
-    if value not in values:
-        values.append(value)
 
 
 def link_documents(

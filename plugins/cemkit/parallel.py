@@ -34,26 +34,38 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
-def parallel_map(function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+def parallel_map(
+    function: Callable[[Item], Result], items: Sequence[Item], *, own_weight: float = 1.15
+) -> list[Result]:
     """`[function(item) for item in items]`, computed on every usable core when that pays off.
 
     Workers inherit `function` and `items` through the fork; only the results, which must be picklable,
-    travel back. They come in the order of `items`.
+    travel back. They come in the order of `items`. This process takes `own_weight` times a worker's
+    share, because a worker also spends time pickling its results.
     """
     workers = min(usable_cores(), len(items) // MIN_ITEMS_PER_WORKER)
     if workers < 2 or not can_fork():
         return [function(item) for item in items]
-    chunks = [items[index::workers] for index in range(workers)]
-    children = [_fork_worker(function, chunk) for chunk in chunks[1:]]
-    own = [function(item) for item in chunks[0]]
-    shares = [own]
-    for chunk, child in zip(chunks[1:], children, strict=True):
-        results: list[Result] | None = _collect(child)
-        shares.append(results if results is not None else [function(item) for item in chunk])
+    shares = _deal(len(items), [own_weight] + [1.0] * (workers - 1))
+    children = [_fork_worker(function, [items[index] for index in share]) for share in shares[1:]]
+    results: list[list[Result]] = [[function(items[index]) for index in shares[0]]]
+    for share, child in zip(shares[1:], children, strict=True):
+        collected: list[Result] | None = _collect(child)
+        results.append(collected if collected is not None else [function(items[index]) for index in share])
     merged: list[Result] = [None] * len(items)  # type: ignore[list-item]
-    for index, share in enumerate(shares):
-        merged[index::workers] = share
+    for share, values in zip(shares, results, strict=True):
+        for index, value in zip(share, values, strict=True):
+            merged[index] = value
     return merged
+
+
+def _deal(count: int, weights: list[float]) -> list[list[int]]:
+    """Deal the indexes `0..count-1` like cards, each to whoever is furthest below their weighted share."""
+    hands: list[list[int]] = [[] for _ in weights]
+    for index in range(count):
+        hand = min(range(len(weights)), key=lambda player: (len(hands[player]) + 1) / weights[player])
+        hands[hand].append(index)
+    return hands
 
 
 def _fork_worker(function: Callable[[Item], Result], chunk: Sequence[Item]) -> tuple[int, int] | None:

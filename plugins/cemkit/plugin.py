@@ -178,8 +178,9 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.staging = Path(tempfile.mkdtemp(prefix="cemkit-build-"))
         self.background, self.owns_background = BackgroundRenderer(knowledge, plans, self.staging), True
         if self.background.start():  # otherwise each page is rendered here when MkDocs asks for it
-            gc.collect()
-            gc.freeze()  # the knowledge base lives as long as the build: keep it out of the collector's passes
+            # The knowledge base lives as long as the build: keep it out of the collector's passes, which
+            # would also copy the memory the worker shares. (Loading leaves next to no garbage to collect first.)
+            gc.freeze()
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:  # noqa: ARG002
         """Wait until the background worker has written a generated page MkDocs is about to read."""

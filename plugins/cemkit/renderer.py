@@ -196,7 +196,11 @@ class PageRenderer:
         self.lang = lang
         self.directory_urls = directory_urls
         self.labels = LABELS[lang]
-        self.env = _environment(lang)
+
+    @property
+    def env(self) -> Environment:
+        """The Jinja environment of this language (made on first use, then shared)."""
+        return _environment(self.lang)
 
     def render_all(self) -> dict[str, str]:
         """Every page of this language, by source path."""
@@ -223,8 +227,11 @@ class PageRenderer:
         for playbook in kb.playbooks.values():
             if playbook.worksheet is not None:
                 aggregate(page_src("worksheet", playbook.id), "worksheet.md.j2", item=playbook)
-        aggregate(FIELD_REFERENCE, "fields.md.j2", sections=field_reference())
+        jobs.append((FIELD_REFERENCE, self._field_reference_page))
         return jobs
+
+    def _field_reference_page(self) -> str:
+        return self._aggregate_page(FIELD_REFERENCE, "fields.md.j2", sections=field_reference())
 
     @cached_property
     def library_summary(self) -> str:
