@@ -36,18 +36,10 @@ def _build(project: Path, site: Path, *, parallel: bool) -> dict[str, bytes]:
     return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
 
-def _count_workers(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Let the worker start on any machine (even one core, under pytest's threads); record each start."""
-    starts: list[int] = []
-    real_fork: Callable[[], int] = os.fork
-
-    def counting_fork() -> int:
-        starts.append(1)
-        return real_fork()
-
+@pytest.fixture(autouse=True)
+def _worker_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Let the worker start on any machine (even one core, under pytest's threads)."""
     monkeypatch.setattr(BackgroundRenderer, "available", staticmethod(lambda: True))
-    monkeypatch.setattr(os, "fork", counting_fork)
-    return starts
 
 
 def _differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
@@ -55,9 +47,8 @@ def _differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]
 
 
 def test_pages_rendered_by_the_worker_make_the_same_site(
-    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int]
 ) -> None:
-    starts = _count_workers(monkeypatch)
     rendered_here: list[str] = []  # pages rendered in this process (the worker's own list is its own)
     render = PageRenderer.render
 
@@ -67,10 +58,10 @@ def test_pages_rendered_by_the_worker_make_the_same_site(
 
     monkeypatch.setattr(PageRenderer, "render", recording_render)
     parallel = _build(mini, tmp_path / "parallel", parallel=True)
-    assert starts == [1]
+    assert forks == [1]
     assert rendered_here == []
     serial = _build(mini, tmp_path / "serial", parallel=False)
-    assert starts == [1]
+    assert forks == [1]
     assert "cases/corner-bakery/index.md" in rendered_here
     assert "cases/corner-bakery/index.html" in parallel
     assert "ko/cases/corner-bakery/index.html" in parallel
@@ -89,12 +80,15 @@ def _hangs(self: BackgroundRenderer) -> None:
 
 @pytest.mark.parametrize("trouble", [_dies, _hangs], ids=["dies", "hangs"])
 def test_a_worker_in_trouble_costs_time_not_pages(
-    trouble: Callable[[BackgroundRenderer], None], mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    trouble: Callable[[BackgroundRenderer], None],
+    mini: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    forks: list[int],
 ) -> None:
-    starts = _count_workers(monkeypatch)
     monkeypatch.setattr(BackgroundRenderer, "_work", trouble)
     monkeypatch.setattr(background, "STALL_SECONDS", 1.0)
     rescued = _build(mini, tmp_path / "rescued", parallel=True)
-    assert starts == [1]
+    assert forks == [1]
     serial = _build(mini, tmp_path / "serial", parallel=False)
     assert _differences(rescued, serial) == []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,30 +19,22 @@ def _square(number: int) -> int:
     return number * number
 
 
-def _count_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Make every machine look like it has two cores and no other thread; record each fork."""
-    forks: list[int] = []
-    real_fork: Callable[[], int] = os.fork
-
-    def counting_fork() -> int:
-        forks.append(1)
-        return real_fork()
-
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every machine look like it has two cores and no other thread."""
     monkeypatch.setattr(parallel, "usable_cores", lambda: 2)
     monkeypatch.setattr(threading, "active_count", lambda: 1)
-    monkeypatch.setattr(os, "fork", counting_fork)
-    return forks
 
 
-def test_results_come_back_in_order_from_the_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    forks = _count_forks(monkeypatch)
+@pytest.mark.usefixtures("two_cores")
+def test_results_come_back_in_order_from_the_workers(forks: list[int]) -> None:
     items = list(range(1000))
     assert parallel_map(_square, items) == [n * n for n in items]
     assert forks == [1]
 
 
-def test_a_failing_worker_costs_time_not_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    _count_forks(monkeypatch)
+@pytest.mark.usefixtures("two_cores")
+def test_a_failing_worker_costs_time_not_results(forks: list[int]) -> None:
     parent = os.getpid()
 
     def fails_in_worker(number: int) -> int:
@@ -52,10 +43,11 @@ def test_a_failing_worker_costs_time_not_results(monkeypatch: pytest.MonkeyPatch
         return number + 1
 
     assert parallel_map(fails_in_worker, list(range(400))) == list(range(1, 401))
+    assert forks == [1]  # the worker was started, and its share redone here
 
 
-def test_little_work_or_other_threads_stay_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    forks = _count_forks(monkeypatch)
+@pytest.mark.usefixtures("two_cores")
+def test_little_work_or_other_threads_stay_in_one_process(monkeypatch: pytest.MonkeyPatch, forks: list[int]) -> None:
     assert parallel_map(_square, [1, 2, 3]) == [1, 4, 9]
     monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. mkdocs serve's file watcher
     assert parallel_map(_square, list(range(500)))[-1] == 499 * 499
@@ -72,11 +64,11 @@ def _large_project(mini: Path, copies: int) -> None:
         shutil.copyfile(bad, mini / "cases" / bad.name)
 
 
+@pytest.mark.usefixtures("two_cores")
 def test_validate_reports_the_same_on_several_cores_as_on_one(
-    mini: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    mini: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], forks: list[int]
 ) -> None:
     _large_project(mini, 300)
-    forks = _count_forks(monkeypatch)
     parallel_code, parallel_out, parallel_err = run_cli(["--root", str(mini), "validate"], capsys)
     assert forks == [1]
     monkeypatch.setattr(parallel, "usable_cores", lambda: 1)

@@ -94,6 +94,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.background: BackgroundRenderer | None = None
         """Under `mkdocs build`, the worker rendering every language's pages (started by the main site)."""
         self.owns_background = False
+        """Whether this plugin started `background` (the main site), so it stops it at shutdown."""
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -200,9 +201,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             try:
                 self.expansions = self.background.expansions(self.config.language)
             except ImportError as error:
-                raise PluginError(
-                    f"cemkit: Korean search needs kiwipiepy ({error}); run: pip install cemkit"
-                ) from error
+                raise _kiwipiepy_missing(error) from error
             return
         words: set[str] = set()
         for file in files:
@@ -277,9 +276,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             try:
                 self.analyzer = (names, KoreanAnalyzer(names))
             except ImportError as error:
-                raise PluginError(
-                    f"cemkit: Korean search needs kiwipiepy ({error}); run: pip install cemkit"
-                ) from error
+                raise _kiwipiepy_missing(error) from error
         return self.analyzer[1]
 
     def _build_translations(self) -> None:
@@ -427,6 +424,10 @@ class TranslationBuilder:
         if parent.site_url:
             config.site_url = f"{parent.site_url.rstrip('/')}/{lang}/"
         return config
+
+
+def _kiwipiepy_missing(error: ImportError) -> PluginError:
+    return PluginError(f"cemkit: Korean search needs kiwipiepy ({error}); run: pip install cemkit")
 
 
 def _markdown_pages(config: MkDocsConfig) -> tuple[Path, ...]:

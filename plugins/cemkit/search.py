@@ -12,9 +12,10 @@ Material's search (lunr) matches whole words and their prefixes. Four fields are
   run of them, so `웨스틴의` is found as `웨스틴` and `고객경험관리` as `경험관리` or `관리`.
 
 Korean words are analysed with Kiwi (kiwipiepy) one distinct word at a time, with the knowledge
-base's proper names as a user dictionary. The MkDocs adapter analyses the words of the pages
-before MkDocs renders them and lets the analyser go (its model takes about 500 MB), then uses the
-table of results when the search index is written.
+base's proper names as a user dictionary. The words of the pages are analysed before MkDocs
+renders them (under `mkdocs build`, by the background worker of `cemkit.background`), the
+analyser is let go (its model takes about 340 MB), and the table of results is used when the
+search index is written.
 """
 
 from __future__ import annotations
