@@ -12,6 +12,9 @@ from cemkit.yamlsource import MAX_FILE_BYTES
 
 from conftest import FIXTURES, run_cli
 
+PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(24)
+"""The start of a PNG file: enough for the figure check, which reads the signature."""
+
 EXPECTED: dict[str, list[str]] = {
     "alias-bomb": ["1:4 yaml-anchor"],
     "anchor-alias": ["6:10 yaml-anchor", "17:16 yaml-alias"],
@@ -117,7 +120,7 @@ def test_symlinked_image_is_refused(mini: Path, tmp_path: Path, capsys: pytest.C
     """An image that is a symbolic link is refused at its `src`."""
     (mini / "cases" / "images").mkdir()
     secret = tmp_path / "secret.png"
-    secret.write_bytes(b"\x89PNG")
+    secret.write_bytes(PNG_BYTES)
     (mini / "cases" / "images" / "photo.png").symlink_to(secret)
     add_figure(mini, "A photo")
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
@@ -129,13 +132,13 @@ def test_symlinked_image_is_refused(mini: Path, tmp_path: Path, capsys: pytest.C
 def test_real_image_with_alt_text_is_published(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A project image with alt text validates, is published with the site and shown with its (escaped) alt text."""
     (mini / "cases" / "images").mkdir()
-    (mini / "cases" / "images" / "photo.png").write_bytes(b"\x89PNG")
+    (mini / "cases" / "images" / "photo.png").write_bytes(PNG_BYTES)
     add_figure(mini, '"The <counter> & queue"')
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
     assert (code, out) == (0, "")
     output = build_site(mini).output
     assert output is not None
-    assert output.files["assets/cemkit/media/cases/images/photo.png"] == b"\x89PNG"
+    assert output.files["assets/cemkit/media/cases/images/photo.png"] == PNG_BYTES
     page = output.pages["cases/corner-bakery/index.md"]
     assert '<img src="../../assets/cemkit/media/cases/images/photo.png" alt="The &lt;counter&gt; &amp; queue"' in page
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from browsing import ARTIFACTS, watch_errors
 
@@ -94,10 +94,46 @@ def test_export_reset_import_round_trip(page: Page, shipped_site_url: str, tmp_p
     assert total(page).startswith("0 of ")
 
     page.locator('input[type="file"][data-cem-action="import"]').set_input_files(str(saved))
-    expect(page.locator(".cem-message")).to_have_text("Progress imported.")
+    expect(page.locator(".cem-message")).to_have_text(
+        "Progress imported: 3 ticks added, 0 removed, 0 kept that the file had unticked."
+    )
     assert sorted(checked_keys(page)) == sorted(ticked)
     page.reload()
     assert sorted(checked_keys(page)) == sorted(ticked)
+
+
+def test_import_merges_and_asks_before_unticking(page: Page, shipped_site_url: str, tmp_path: Path) -> None:
+    """An export from another page adds its ticks and keeps ours; unticking needs the reader's consent."""
+    open_checklist(page, shipped_site_url)
+    keys = page.eval_on_selector_all("input.cem-check", "boxes => boxes.map(b => b.dataset.key)")
+    page.locator("input.cem-check").nth(0).check()
+    page.locator("input.cem-check").nth(1).check()
+    foreign = "some-other-stage/an-item-elsewhere"
+    export = {"format": "cemkit-checklist", "version": 1, "checklist": "finance", "exported": "2026-12-01"}
+    made_elsewhere = tmp_path / "elsewhere.json"
+    made_elsewhere.write_text(json.dumps({**export, "items": {keys[1]: False, keys[2]: True, foreign: True}}))
+    questions: list[str] = []
+
+    def answer(dialog: Dialog, *, agree: bool) -> None:
+        questions.append(dialog.message)
+        dialog.accept() if agree else dialog.dismiss()
+
+    page.once("dialog", lambda dialog: answer(dialog, agree=False))
+    page.locator('input[type="file"][data-cem-action="import"]').set_input_files(str(made_elsewhere))
+    expect(page.locator(".cem-message")).to_have_text(
+        "Progress imported: 2 ticks added, 0 removed, 1 kept that the file had unticked."
+    )
+    assert questions and "1 items unticked" in questions[0]
+    assert sorted(checked_keys(page)) == sorted(keys[:3])
+    stored = json.loads(page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')"))["items"]
+    assert stored == {keys[0]: True, keys[1]: True, keys[2]: True, foreign: True}
+
+    page.once("dialog", lambda dialog: answer(dialog, agree=True))
+    page.locator('input[type="file"][data-cem-action="import"]').set_input_files(str(made_elsewhere))
+    expect(page.locator(".cem-message")).to_contain_text("0 ticks added, 1 removed")
+    assert sorted(checked_keys(page)) == sorted([keys[0], keys[2]])
+    page.reload()
+    assert sorted(checked_keys(page)) == sorted([keys[0], keys[2]])
 
 
 def test_reset_needs_confirmation(page: Page, shipped_site_url: str) -> None:

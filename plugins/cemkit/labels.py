@@ -109,7 +109,10 @@ LABELS: dict[str, dict[str, str]] = {
         "move to another device or to show a coach.",
         "progress_format": "{done} of {total} done",
         "confirm_reset": "Clear every tick on this checklist? This cannot be undone.",
-        "imported": "Progress imported.",
+        "imported": "Progress imported: {added} ticks added, {removed} removed, "
+        "{kept} kept that the file had unticked.",
+        "confirm_untick": "The file has {count} items unticked that are ticked here. Untick them too? "
+        "(Cancel keeps them ticked; the file's ticks are added either way.)",
         "import_bad": "This file is not a checklist export from this site; nothing was changed.",
         "exported": "Progress exported.",
         "export_progress": "Export progress",
@@ -246,7 +249,10 @@ LABELS: dict[str, dict[str, str]] = {
         "옮기거나 코치에게 보여 주려면 내보내기를 씁니다.",
         "progress_format": "{total}개 중 {done}개 완료",
         "confirm_reset": "이 체크리스트의 체크 표시를 모두 지울까요? 되돌릴 수 없습니다.",
-        "imported": "진행 상황을 가져왔습니다.",
+        "imported": "진행 상황을 가져왔습니다: {added}개 체크 추가, {removed}개 해제, "
+        "파일에서 체크되지 않은 {kept}개는 그대로 둠.",
+        "confirm_untick": "가져온 파일에는 여기서 체크된 항목 {count}개가 체크되지 않은 상태로 있습니다. 이 항목들도 "
+        "체크를 해제할까요? (취소하면 체크를 그대로 두며, 파일의 체크 표시는 어느 쪽이든 추가됩니다.)",
         "import_bad": "이 사이트에서 내보낸 체크리스트 파일이 아닙니다. 아무것도 바꾸지 않았습니다.",
         "exported": "진행 상황을 내보냈습니다.",
         "export_progress": "진행 상황 내보내기",

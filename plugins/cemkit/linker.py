@@ -28,6 +28,13 @@ from cemkit.yamlsource import ScalarNode, locate
 
 Loc = tuple[str | int, ...]
 
+
+def _named_after(document: ContentDocument, item_id: str) -> bool:
+    """Whether the file of `document` is named after `item_id`, as the scaffold names new files."""
+    stem = document.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return stem == item_id
+
+
 _REF_NOUNS = {
     "term": "glossary term",
     "case": "case",
@@ -48,15 +55,28 @@ class _Registry:
     where: dict[tuple[str, str], tuple[ContentDocument, Loc]] = field(default_factory=dict)
 
     def add(self, kind: str, item_id: str, document: ContentDocument, loc: Loc, problems: list[Diagnostic]) -> bool:
+        """Register an id; a duplicate is reported on the file that takes the id, and `False` returned.
+
+        A file named after the id (`cases/<id>.yaml`) keeps it and the other file is blamed; when that
+        does not decide (ids in one file, or neither or both files named after it), both are reported.
+        """
         key = (kind, item_id)
-        if key in self.where:
-            first_doc, first_loc = self.where[key]
-            line, _ = first_doc.position(first_loc)
-            message = f"duplicate {kind} id '{item_id}' (first defined in {first_doc.path}:{line}); choose another id"
-            problems.append(document.diagnostic(loc, "duplicate-id", message))
-            return False
-        self.where[key] = (document, loc)
-        return True
+        if key not in self.where:
+            self.where[key] = (document, loc)
+            return True
+        first_doc, first_loc = self.where[key]
+        first_owns, new_owns = (_named_after(doc, item_id) for doc in (first_doc, document))
+        blamed = [(first_doc, first_loc, document, loc), (document, loc, first_doc, first_loc)]
+        if first_doc is document:
+            blamed = blamed[1:]
+        elif first_owns != new_owns:
+            blamed = [blamed[0 if new_owns else 1]]
+        for doc, doc_loc, other, other_loc in blamed:
+            line, _ = other.position(other_loc)
+            where = f"line {line}" if other is doc else f"{other.path}:{line}"
+            message = f"duplicate {kind} id '{item_id}' (also defined in {where}); choose another id"
+            problems.append(doc.diagnostic(doc_loc, "duplicate-id", message))
+        return False
 
     def ids(self, kind: str) -> list[str]:
         return [item_id for (k, item_id) in self.where if k == kind]

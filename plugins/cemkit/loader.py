@@ -18,7 +18,8 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cemkit.cache import BuildCache, CachedFile
-from cemkit.errors import Diagnostic, display_path
+from cemkit.errors import Diagnostic, Severity, display_path
+from cemkit.images import RASTER_SUFFIXES, image_file_problem
 from cemkit.models import CaseStudy, ContentFile, LocalizedText, iter_texts
 from cemkit.parallel import parallel_map
 from cemkit.yamlsource import (
@@ -35,8 +36,11 @@ from cemkit.yamlsource import (
 CONTENT_DIRS: tuple[str, ...] = ("cases", "playbooks")
 """Folders of a project that hold content, relative to its root."""
 YAML_SUFFIXES = (".yaml", ".yml")
+"""Extensions of content files, compared without case (`Foo.YAML` counts too)."""
 
 _ADAPTER: TypeAdapter[Any] = TypeAdapter(ContentFile)
+_OTHER_PROJECT_FILES = frozenset({*RASTER_SUFFIXES, ".svg", ".md"})
+"""Files that may sit among content files without being content: figures (SVG is refused where used) and notes."""
 _PLACEHOLDER = re.compile(r"todo\b", re.IGNORECASE)
 
 
@@ -113,7 +117,11 @@ def find_content_files(root: Path, dirs: Iterable[str] = CONTENT_DIRS) -> tuple[
             subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
             for filename in sorted(filenames):
                 path = base / filename
-                if not filename.endswith(YAML_SUFFIXES) or filename.startswith("."):
+                if filename.startswith(".") or filename.endswith("~"):
+                    continue
+                if not filename.lower().endswith(YAML_SUFFIXES):
+                    if path.suffix.lower() not in _OTHER_PROJECT_FILES:
+                        problems.append(_not_content_warning(path, root))
                     continue
                 if path.is_symlink():
                     problems.append(_symlink_problem(path, root))
@@ -319,7 +327,8 @@ def image_path_problem(src: str, folder: Path, root: Path) -> str | None:
             "image paths must not be or pass through a symbolic link",
         ),
     )
-    return next((message for failed, message in checks if failed()), None)
+    path_problem = next((message for failed, message in checks if failed()), None)
+    return path_problem or image_file_problem(folder / src, src)
 
 
 def _passes_through_symlink(path: Path, root: Path) -> bool:
@@ -333,6 +342,11 @@ def _passes_through_symlink(path: Path, root: Path) -> bool:
         if current.is_symlink():
             return True
     return False
+
+
+def _not_content_warning(path: Path, root: Path) -> Diagnostic:
+    message = "this file is not read: content files end in .yaml or .yml (figures: PNG, JPEG, WebP, AVIF or GIF)"
+    return Diagnostic(display_path(path, root), 1, 1, "not-content", message, Severity.WARNING)
 
 
 def _symlink_problem(path: Path, root: Path) -> Diagnostic:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import Annotated, Literal, TypeAlias
 
@@ -36,7 +37,23 @@ Id = Annotated[
     ),
 ]
 Ref = Annotated[str, Field(pattern=ID_PATTERN, max_length=64, description="The `id` of another item.")]
-NonEmptyStr = Annotated[str, Field(min_length=1)]
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+"""Hangul fillers and the blank Braille pattern: letters by category that show nothing."""
+
+
+def _check_visible(value: str) -> str:
+    if not any(
+        unicodedata.category(char) not in _INVISIBLE_CATEGORIES and char not in _BLANK_LETTERS for char in value
+    ):
+        raise PydanticCustomError(
+            "text_invisible",
+            "text must show something: this one has only spaces, zero-width or other invisible characters",
+        )
+    return value
+
+
+NonEmptyStr = Annotated[str, Field(min_length=1), AfterValidator(_check_visible)]
 
 
 class _Model(BaseModel):

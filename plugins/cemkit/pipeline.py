@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cemkit.cache import BuildCache
 from cemkit.errors import Diagnostic, Severity, sort_diagnostics
+from cemkit.images import HEADER_BYTES, image_data_problem
 from cemkit.knowledge import KnowledgeBase
 from cemkit.linker import link_documents
 from cemkit.lint import LintOptions, lint_documents
@@ -100,12 +101,18 @@ def _load_project(
 
 
 def collect_media(root: Path, knowledge: KnowledgeBase) -> dict[str, bytes]:
-    """The images the published cases show, by site path (the loader has checked each path)."""
+    """The images the published cases show, by site path.
+
+    The loader has checked each path and file; the bytes are checked again as they are read, so a file
+    replaced since then is left out rather than published unchecked.
+    """
     media: dict[str, bytes] = {}
     for case in knowledge.cases.values():
         yaml_path = knowledge.source_files[("case", case.id)]
         for figure in case.figures:
-            media[media_path(yaml_path, figure.src)] = (root / yaml_path).parent.joinpath(figure.src).read_bytes()
+            data = (root / yaml_path).parent.joinpath(figure.src).read_bytes()
+            if image_data_problem(figure.src, len(data), data[:HEADER_BYTES]) is None:
+                media[media_path(yaml_path, figure.src)] = data
     return media
 
 

@@ -137,8 +137,24 @@ def _plain_indexes(knowledge: KnowledgeBase) -> list[tuple[str, dict[str, list[s
 def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
     """A page listing content errors, shown by `mkdocs serve` in place of pages that cannot be built."""
     env = _environment(lang)
+    title = LABELS[lang]["content_errors"]
     text = env.get_template("errors.md.j2").render(errors=[str(error) for error in errors], t=LABELS[lang])
-    return _tidy(text)
+    return front_matter(title, None) + _tidy(text)
+
+
+def front_matter(title: str | None, boost: float | None) -> str:
+    """The YAML front matter of a generated page: its title for `<title>`, and its search weight.
+
+    Themes print `page.meta.title` into `<title>` as it is, whereas a title taken from the page's
+    heading goes through `striptags`, which turns escaped text back into markup. So every page gets a
+    `title`, escaped for HTML here (a JSON string is a valid YAML double-quoted scalar).
+    """
+    lines = []
+    if title:
+        lines.append(f"title: {json.dumps(escape_html(title), ensure_ascii=False)}")
+    if boost:
+        lines.append(f"search:\n  boost: {boost}")
+    return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
 
 
 def render_case_data(knowledge: KnowledgeBase, *, lang: str, directory_urls: bool) -> bytes:
@@ -279,8 +295,7 @@ class PageRenderer:
         """Render one template as the page at `src`."""
         helpers = PageHelpers(self, src)
         text = _tidy(self.env.get_template(template).render(kb=self.knowledge, p=helpers, t=self.labels, **context))
-        boost = SEARCH_BOOSTS.get(template)
-        return f"---\nsearch:\n  boost: {boost}\n---\n\n{text}" if boost else text
+        return front_matter(helpers.page_title, SEARCH_BOOSTS.get(template)) + text
 
 
 class PageHelpers:
@@ -291,6 +306,13 @@ class PageHelpers:
         self._kb = renderer.knowledge
         self.lang = renderer.lang
         self.src = src
+        self.page_title: str | None = None
+        """The page's title as plain text, set by `heading`."""
+
+    def heading(self, value: LocalizedText | str) -> Markup:
+        """The page's title as its Markdown heading; also remembered for the page's `<title>`."""
+        self.page_title = value if isinstance(value, str) else value.get(self.lang)
+        return Markup(f"# {escape_markdown(self.page_title)}")
 
     def text(self, value: LocalizedText | None) -> str:
         """The plain string of a localised text in this page's language."""

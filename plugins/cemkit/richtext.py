@@ -1,22 +1,31 @@
 """Restricted Markdown for rich text fields: checked at load time, rendered and sanitised at build time.
 
-Rich fields accept ordinary Markdown (paragraphs, emphasis, lists, tables, code, links) but no raw
-HTML, no images (cases use `figures` for those) and only `http`, `https` and `mailto` links or
-in-page anchors. Cross-references use double brackets: `[[term-id]]` for a glossary term,
-`[[case:id]]`, `[[stage:id]]` or `[[role:id]]` for other pages, optionally with `|shown text`.
+Rich fields accept CommonMark with GitHub's tables and strikethrough (what an editor's pull request
+previews on GitHub): paragraphs, emphasis, lists, tables, code, links. No raw HTML, no images (cases
+use `figures` for those), and only `http`, `https` and `mailto` links or in-page anchors.
+Cross-references use double brackets: `[[term-id]]` for a glossary term, `[[case:id]]`,
+`[[stage:id]]` or `[[role:id]]` for other pages, optionally with `|shown text`.
+
+The check and the renderer use the same parser (pulldown-cmark, through `pyromark`), so what the
+check sees is what the renderer renders: a link hidden in a quote or a list item is checked like any
+other. Every step here takes time linear in the length of the text: pulldown-cmark parses in linear
+time, and the one pattern of our own (`_REF`) scans each character a bounded number of times.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from html import escape
+from itertools import accumulate
 
-import markdown
 import nh3
+import pyromark
 from pydantic_core import PydanticCustomError
+from pyromark.event import Range
 
 ALLOWED_TAGS = frozenset(
     {
@@ -32,14 +41,12 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 REF_KINDS = ("term", "case", "stage", "role")
 """Kinds of `[[kind:id]]` cross-references; a bare `[[id]]` is a glossary term."""
 
-_REF = re.compile(r"\[\[(?:(?P<kind>[a-z]+):)?(?P<id>[^\]|]*)(?:\|(?P<label>[^\]]*))?\]\]")
-_CODE = re.compile(r"(`+)(?:(?!\1).)+?\1|^(?: {4}|\t).*$", re.MULTILINE | re.DOTALL)
-_RAW_HTML = re.compile(r"<(?:!--|/?[A-Za-z][A-Za-z0-9-]*(?:\s[^>]*)?/?>|![A-Za-z]|\?)")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^<>\s]*|[^<>\s@]+@[^<>\s@]+)>")
-_IMAGE = re.compile(r"!\[[^\]]*\]\s*[\[(]")
-_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
-_REFERENCE_DEF = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*):")
+_OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
+# No bracket inside a reference: each attempt stops at the next bracket, so the scans of two attempts never
+# overlap and a text of any shape (`[[[[...`) is matched in linear time.
+_REF = re.compile(r"\[\[(?:(?P<kind>[a-z]+):)?(?P<id>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\]")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_ALIGNED_CELL = re.compile(r'<(t[hd]) style="text-align: (left|center|right)">')
 
 
 @dataclass(frozen=True)
@@ -58,62 +65,40 @@ def find_refs(text: str) -> tuple[CrossRef, ...]:
     """Every cross-reference in `text`, outside code."""
     if "[[" not in text:
         return ()
-    masked = _mask_code(text)
-    return tuple(
-        CrossRef(match.start(), match.group("kind") or "term", match.group("id").strip(), match.group("label"))
-        for match in _REF.finditer(masked)
-    )
+    return tuple(_cross_ref(match) for match in _refs_outside_code(text))
 
 
 def check_markdown(text: str) -> None:
     """Raise a pydantic error (with the offset of the problem) if `text` is not allowed rich text."""
-    masked = _REF.sub(lambda m: " " * len(m.group()), _mask_code(text))
-    for match in _AUTOLINK.finditer(masked):
-        _check_url(match.group(1) if "@" not in match.group(1) or ":" in match.group(1) else "", match.start())
-    without_autolinks = _AUTOLINK.sub(lambda m: " " * len(m.group()), masked)
-    html = _RAW_HTML.search(without_autolinks)
-    if html:
-        raise _rich_error("raw HTML is not allowed in Markdown fields; use Markdown syntax instead", html.start())
-    image = _IMAGE.search(masked)
-    if image:
-        raise _rich_error("images are not allowed in text fields; add them to the case's `figures`", image.start())
-    for pattern in (_INLINE_LINK, _REFERENCE_DEF):
-        for match in pattern.finditer(masked):
-            _check_url(match.group(1), match.start(1))
+    if "[" not in text and "<" not in text:
+        return  # no link, image or HTML can be written without one of these
     for ref in find_refs(text):
         if ref.kind not in REF_KINDS:
             kinds = ", ".join(REF_KINDS)
             raise _rich_error(f"unknown cross-reference kind '{ref.kind}' (use one of: {kinds})", ref.offset)
+    masked = _REF.sub(lambda match: " " * len(match.group()), text) if "[[" in text else text
+    offsets = _CharOffsets(masked)
+    for event, span in pyromark.events_with_range(masked, options=_OPTIONS):
+        problem = _event_problem(event)
+        if problem is not None:
+            raise _rich_error(problem, offsets.char(_problem_offset(masked, event, span)))
 
 
 def render_markdown(text: str, resolve: Callable[[CrossRef], tuple[str, str]]) -> str:
     """Render rich text to sanitised HTML; `resolve` turns a cross-reference into (url, label)."""
-
-    def replace(match: re.Match[str]) -> str:
-        ref = CrossRef(match.start(), match.group("kind") or "term", match.group("id").strip(), match.group("label"))
-        url, label = resolve(ref)
-        shown = ref.label.strip() if ref.label else label
-        return f"[{escape_markdown(shown)}]({url})"
-
-    source = _substitute_outside_code(text, replace)
-    converter = _converter()
-    try:
-        html = converter.convert(source)
-    finally:
-        converter.reset()
-    return sanitize_html(html)
-
-
-@cache
-def _converter() -> markdown.Markdown:
-    """One restricted Markdown converter, reused (building one costs more than converting a paragraph)."""
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    converter.inlinePatterns.deregister("image_link")
-    converter.inlinePatterns.deregister("image_reference")
-    converter.inlinePatterns.deregister("short_image_ref")
-    return converter
+    source = text
+    if "[[" in text:
+        pieces: list[str] = []
+        last = 0
+        for match in _refs_outside_code(text):
+            ref = _cross_ref(match)
+            url, label = resolve(ref)
+            shown = ref.label.strip() if ref.label else label
+            pieces += [text[last : match.start()], f"[{escape_markdown(shown)}](<{_escape_destination(url)}>)"]
+            last = match.end()
+        source = "".join([*pieces, text[last:]])
+    html = pyromark.html(source, options=_OPTIONS)
+    return sanitize_html(_ALIGNED_CELL.sub(r'<\1 align="\2">', html)).rstrip("\n")
 
 
 def sanitize_html(html: str) -> str:
@@ -157,36 +142,107 @@ def escape_html(text: str) -> str:
     return escape(" ".join(text.split()), quote=True)
 
 
-def _check_url(url: str, offset: int) -> None:
+def _cross_ref(match: re.Match[str]) -> CrossRef:
+    return CrossRef(match.start(), match.group("kind") or "term", match.group("id").strip(), match.group("label"))
+
+
+def _refs_outside_code(text: str) -> Iterator[re.Match[str]]:
+    code = _code_spans(text) if "`" in text or "    " in text or "\t" in text or "~~~" in text else []
+    starts = [start for start, _ in code]
+    for match in _REF.finditer(text):
+        index = bisect_right(starts, match.start()) - 1
+        if index < 0 or code[index][1] <= match.start():
+            yield match
+
+
+def _code_spans(text: str) -> list[tuple[int, int]]:
+    """Character ranges of the code spans and code blocks of `text`, in order (they never nest)."""
+    offsets = _CharOffsets(text)
+    spans: list[tuple[int, int]] = []
+    for event, span in pyromark.events_with_range(text, options=_OPTIONS):
+        if isinstance(event, dict) and ("Code" in event or _starts_code_block(event)):
+            spans.append((offsets.char(span["start"]), offsets.char(span["end"])))
+    return spans
+
+
+def _starts_code_block(event: object) -> bool:
+    start = event.get("Start") if isinstance(event, dict) else None
+    return isinstance(start, dict) and "CodeBlock" in start
+
+
+def _event_problem(event: object) -> str | None:
+    """Why an event of the parser is not allowed in rich text, or `None`."""
+    if not isinstance(event, dict):
+        return None
+    if "Html" in event or "InlineHtml" in event:
+        return "raw HTML is not allowed in Markdown fields; use Markdown syntax instead"
+    start = event.get("Start")
+    if isinstance(start, dict) and "Image" in start:
+        return "images are not allowed in text fields; add them to the case's `figures`"
+    link = start.get("Link") if isinstance(start, dict) else None
+    if isinstance(link, dict) and link.get("link_type") != "Email":
+        return _url_problem(str(link.get("dest_url", "")))
+    return None
+
+
+def _problem_offset(text: str, event: object, span: Range) -> int:
+    """Byte offset of what is wrong: a link's address where it is written (in its definition, for a reference link)."""
+    start_tag = event.get("Start") if isinstance(event, dict) else None
+    link = start_tag.get("Link") if isinstance(start_tag, dict) else None
+    if not isinstance(link, dict):
+        return span["start"]
+    start, end = span["start"], span["end"]
+    if link.get("link_type") in ("Reference", "Collapsed", "Shortcut") and link.get("id"):
+        definition = _definitions(text).get(str(link["id"]).casefold())
+        if definition is not None:
+            start, end = definition
+    found = text.encode().find(str(link.get("dest_url", "")).encode(), start, end)
+    return found if found >= 0 else span["start"]
+
+
+def _definitions(text: str) -> dict[str, tuple[int, int]]:
+    """Byte ranges of the link reference definitions of `text`, by label (compared without case)."""
+    return {
+        label.casefold(): (value["span"]["start"], value["span"]["end"])
+        for label, value in pyromark.reference_definitions(text).items()
+    }
+
+
+def _url_problem(url: str) -> str | None:
     if not url or url.startswith("#"):
-        return
+        return None
     scheme = _SCHEME.match(url)
+    shown = url if len(url) <= 80 else f"{url[:77]}..."
     if scheme is None:
-        raise _rich_error(
-            f"link '{url}' must be a full http(s):// or mailto: address, or a [[cross-reference]]", offset
-        )
-    if scheme.group(1).lower() not in URL_SCHEMES:
-        raise _rich_error(
-            f"links with the scheme '{scheme.group(1)}:' are not allowed (use http, https or mailto)", offset
-        )
+        return f"link '{shown}' must be a full http(s):// or mailto: address, or a [[cross-reference]]"
+    name = scheme.group()[:-1]
+    if name.lower() not in URL_SCHEMES:
+        return f"links with the scheme '{name}:' are not allowed (use http, https or mailto)"
+    return None
+
+
+def _escape_destination(url: str) -> str:
+    """A URL for a Markdown link destination in angle brackets, where only `<`, `>` and backslash are special."""
+    return url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace("\n", "%0A")
 
 
 def _rich_error(message: str, offset: int) -> PydanticCustomError:
     return PydanticCustomError("rich_text", message, {"offset": offset})
 
 
-def _mask_code(text: str) -> str:
-    if "`" not in text and "    " not in text and "\t" not in text:
-        return text  # no code span or indented code block: nothing to mask
-    return _CODE.sub(lambda m: " " * len(m.group()), text)
+class _CharOffsets:
+    """Turns the parser's UTF-8 byte offsets into character offsets of the text."""
+
+    def __init__(self, text: str) -> None:
+        self._ascii = text.isascii()
+        sizes = () if self._ascii else (_utf8_size(char) for char in text)
+        self._byte_starts: list[int] = list(accumulate(sizes, initial=0))
+
+    def char(self, byte_offset: int) -> int:
+        if self._ascii:
+            return byte_offset
+        return bisect_right(self._byte_starts, byte_offset) - 1
 
 
-def _substitute_outside_code(text: str, replace: Callable[[re.Match[str]], str]) -> str:
-    pieces: list[str] = []
-    last = 0
-    for code in _CODE.finditer(text):
-        pieces.append(_REF.sub(replace, text[last : code.start()]))
-        pieces.append(code.group())
-        last = code.end()
-    pieces.append(_REF.sub(replace, text[last:]))
-    return "".join(pieces)
+def _utf8_size(char: str) -> int:
+    return 1 if char < "\x80" else 2 if char < "\u0800" else 3 if char < "\U00010000" else 4

@@ -12,6 +12,8 @@ WORKSHEET_DIR = "assets/cemkit/worksheets"
 """Site folder of the downloads."""
 CSV_COLUMNS = ("field_id", "label", "prompt", "example", "answer")
 """Columns of the CSV download; `answer` is left empty for the team to fill."""
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+"""Characters that make a spreadsheet read a cell as a formula (the last four are full-width forms)."""
 
 
 def download_name(playbook: Playbook, lang: str, suffix: str) -> str:
@@ -36,8 +38,19 @@ def worksheet_csv(playbook: Playbook, lang: str) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for field in playbook.worksheet.fields:
-        writer.writerow([field.id, field.label.get(lang), field.prompt.get(lang), field.example.get(lang), ""])
+        texts = (field.label.get(lang), field.prompt.get(lang), field.example.get(lang))
+        writer.writerow([field.id, *(spreadsheet_text(text) for text in texts), ""])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def spreadsheet_text(text: str) -> str:
+    """`text` made safe for a CSV cell: a leading formula character is preceded by `'`.
+
+    Spreadsheet programs run a cell that starts with `=`, `+`, `-` or `@` (or a tab or line break before
+    one; some also take the full-width forms) as a formula. OWASP's advice on CSV injection is to prefix
+    such a cell with a single quote, which the programs read as "this is text" and do not show.
+    """
+    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
 
 def worksheet_markdown(playbook: Playbook, lang: str) -> bytes:

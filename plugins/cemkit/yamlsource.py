@@ -4,8 +4,10 @@ It reads one YAML document into a small tree of nodes, each carrying its 1-based
 column, and refuses the parts of YAML that content files never need and attackers like:
 anchors and aliases (no alias bombs), merge keys, explicit tags, several documents, nesting
 deeper than 32 levels, duplicate and non-text keys, oversized files, invalid UTF-8, control and
-bidirectional-override characters. Plain scalars follow a strict subset of the YAML 1.2 core
-schema, so `no`, `on`, `2024-03-01`, `0755` and `1:30` stay text.
+bidirectional-control characters (overrides, isolates and the LRM, RLM and ALM marks: the site is
+written left to right, and these make text read differently from how it is stored). Plain scalars
+follow a strict subset of the YAML 1.2 core schema, so `no`, `on`, `2024-03-01`, `0755` and `1:30`
+stay text.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ _NULLS = frozenset({"", "~", "null", "Null", "NULL"})
 _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _KEYWORDS = _NULLS | _TRUE | _FALSE
-_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_BIDI_CHARS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(eq=False, slots=True)
@@ -53,23 +56,43 @@ class ScalarNode(Node):
 
     value: Scalar = None
     text: str = ""
-    """The scalar as written, without quotes; used to place positions inside multi-line text."""
+    """The scalar's value as written, without quotes or indentation."""
     style: str | None = None
     """`None` for plain scalars, else the quote or block indicator (`'`, `"`, `|`, `>`)."""
-    indent: int = 0
-    """For block scalars, the column where their content lines start."""
+    source: str | None = None
+    """The scalar as it stands in the file, from its first character, when that differs from `text`
+    (several lines, escapes, quotes): used to place positions inside it."""
 
     def position_at(self, offset: int) -> tuple[int, int]:
-        """Best line and column of the character at `offset` inside this scalar's value."""
+        """Line and column in the file of the character at `offset` inside this scalar's value.
+
+        The value is walked alongside its source: characters that match advance both, and what only
+        the source has (indentation, line breaks folded into spaces, quotes, escapes) is skipped.
+        Linear in the length of the scalar.
+        """
+        if self.source is None:
+            return self.line, self.col + offset + (1 if self.style in ("'", '"') else 0)
+        source, value = self.source, self.text
+        line, col, j = self.line, self.col, 0
         if self.style in ("|", ">"):
-            before = self.text[:offset]
-            lines = before.count("\n")
-            last = before.rsplit("\n", 1)[-1]
-            return self.line + 1 + lines, self.indent + len(last)
-        if "\n" in self.text[:offset]:
-            return self.line, self.col
-        quote = 1 if self.style in ("'", '"') else 0
-        return self.line, self.col + quote + offset
+            j = source.find("\n") + 1  # the header line (`>-`, `|2` ...) is not part of the value
+            line, col = line + 1, 1
+        elif self.style in ("'", '"'):
+            j, col = 1, col + 1
+        i = 0
+        while j < len(source) and i < offset:
+            char = source[j]
+            if value[i] == char:
+                i += 1
+            elif value[i].isspace() and not char.isspace():
+                i += 1  # whitespace the source writes another way (an escape such as `\\n`)
+                continue
+            j += 1
+            line, col = (line + 1, 1) if char == "\n" else (line, col + 1)
+        while j < len(source) and i < len(value) and source[j] != value[i]:  # indentation before the character
+            line, col = (line + 1, 1) if source[j] == "\n" else (line, col + 1)
+            j += 1
+        return line, col
 
 
 @dataclass(eq=False, slots=True)
@@ -186,7 +209,7 @@ def _forbidden_characters(text: str, path: str) -> list[Diagnostic]:
     for match in _FORBIDDEN_CHARS.finditer(text):
         line, col = _line_col(text, match.start())
         char = match.group()
-        kind = "bidirectional-override" if "\u202a" <= char <= "\u2069" else "control"
+        kind = "bidirectional-control" if char in _BIDI_CHARS else "control"
         message = f"{kind} character U+{ord(char):04X} is not allowed; delete it"
         found.append(Diagnostic(path, line, col, "forbidden-character", message))
         if len(found) >= MAX_DIAGNOSTICS_PER_FILE:
@@ -296,15 +319,17 @@ class _Composer:
         style = event.style or None
         raw = event.value
         node = ScalarNode(self.path, line, col, raw if style else resolve_plain(raw), raw, style)
-        if style == "|" or style == ">":  # noqa: PLR1714 - faster than a tuple lookup on this hot path
-            node.indent = self._block_indent(line)
+        end = event.end_mark
+        if end is not None and (end.line + 1 != line or (style is not None and end.column - col + 1 != len(raw) + 2)):
+            node.source = self._slice(line, col, end.line + 1, end.column + 1)
         return node
 
-    def _block_indent(self, indicator_line: int) -> int:
-        for text in self._lines[indicator_line:]:
-            if text.strip():
-                return len(text) - len(text.lstrip(" ")) + 1
-        return 1
+    def _slice(self, line: int, col: int, end_line: int, end_col: int) -> str:
+        """The file's text from (line, col) to just before (end_line, end_col), 1-based."""
+        if line == end_line:
+            return self._lines[line - 1][col - 1 : end_col - 1]
+        middle = self._lines[line : end_line - 1]
+        return "\n".join([self._lines[line - 1][col - 1 :], *middle, self._lines[end_line - 1][: end_col - 1]])
 
     def _skip_collection(self, events: object) -> None:
         level = 1

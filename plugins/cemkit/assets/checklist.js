@@ -11,14 +11,23 @@
     return value !== null && typeof value === "object" && !Array.isArray(value);
   }
 
-  function cleanItems(items) {
-    var clean = {};
+  /* The items of stored or exported progress ({key: true/false}), or null if any entry is malformed. */
+  function readItems(items) {
+    var read = {};
     if (!isPlainObject(items)) return null;
     var keys = Object.keys(items);
     for (var i = 0; i < keys.length; i++) {
       if (!KEY_PATTERN.test(keys[i]) || typeof items[keys[i]] !== "boolean") return null;
-      if (items[keys[i]]) clean[keys[i]] = true;
+      read[keys[i]] = items[keys[i]];
     }
+    return read;
+  }
+
+  function cleanItems(items) {
+    var read = readItems(items);
+    if (read === null) return null;
+    var clean = {};
+    Object.keys(read).forEach(function (key) { if (read[key]) clean[key] = true; });
     return clean;
   }
 
@@ -91,13 +100,15 @@
     say(tools, tools.getAttribute("data-msg-exported"));
   }
 
+  /* Import merges: every tick of the file is added (also for items of other role pages, which show them
+   * when opened); a tick here is removed only if the file has that item unticked and the reader agrees. */
   function importTicks(root, tools, file) {
     var reader = new FileReader();
     reader.onload = function () {
       var items = null;
       try {
         var data = JSON.parse(String(reader.result));
-        if (isPlainObject(data) && data.format === EXPORT_FORMAT && data.version === 1) items = cleanItems(data.items);
+        if (isPlainObject(data) && data.format === EXPORT_FORMAT && data.version === 1) items = readItems(data.items);
       } catch (error) {
         items = null;
       }
@@ -106,14 +117,25 @@
         return;
       }
       var ticks = loadTicks();
-      boxes(root).forEach(function (box) {
-        var key = box.getAttribute("data-key");
-        box.checked = items[key] === true;
-        if (box.checked) ticks[key] = true; else delete ticks[key];
+      var added = 0;
+      var unticked = [];
+      Object.keys(items).forEach(function (key) {
+        if (items[key] && !ticks[key]) {
+          ticks[key] = true;
+          added += 1;
+        } else if (!items[key] && ticks[key]) {
+          unticked.push(key);
+        }
       });
+      var removed = 0;
+      if (unticked.length && window.confirm(format(tools.getAttribute("data-msg-confirm-untick"), { count: unticked.length }))) {
+        unticked.forEach(function (key) { delete ticks[key]; });
+        removed = unticked.length;
+      }
       saveTicks(ticks);
+      boxes(root).forEach(function (box) { box.checked = ticks[box.getAttribute("data-key")] === true; });
       updateProgress(root, tools);
-      say(tools, tools.getAttribute("data-msg-imported"));
+      say(tools, format(tools.getAttribute("data-msg-imported"), { added: added, removed: removed, kept: unticked.length - removed }));
     };
     reader.onerror = function () { say(tools, tools.getAttribute("data-msg-import-bad")); };
     reader.readAsText(file);
