@@ -9,6 +9,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,11 +47,18 @@ def wait_for(url: str, condition: Callable[[str], bool], timeout: float = 60) ->
 @pytest.fixture(params=["mkdocs", "properdocs"])
 def server(mini: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, subprocess.Popen[str]]]:
     """`mkdocs serve` or `properdocs serve` on the mini project, on a free port."""
+    with serving(mini, request.param) as served:
+        yield served
+
+
+@contextmanager
+def serving(project: Path, tool: str, *options: str) -> Iterator[tuple[str, subprocess.Popen[str]]]:
+    """`TOOL serve OPTIONS` on `project`, on a free port; yields its URL and process."""
     port = free_port()
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     process = subprocess.Popen(
-        [str(BIN / request.param), "serve", "-a", f"127.0.0.1:{port}", "-f", "mkdocs.yml"],
-        cwd=mini,
+        [str(BIN / tool), "serve", *options, "-a", f"127.0.0.1:{port}", "-f", "mkdocs.yml"],
+        cwd=project,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -61,6 +69,8 @@ def server(mini: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, su
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if process.stdout is not None:
+            process.stdout.close()
 
 
 def test_bad_edit_shows_errors_and_good_save_recovers(mini: Path, server: tuple[str, subprocess.Popen[str]]) -> None:
@@ -86,3 +96,30 @@ def test_bad_edit_shows_errors_and_good_save_recovers(mini: Path, server: tuple[
     output, _ = process.communicate(timeout=20)
     assert "cases/corner-bakery.yaml:5:" in output
     assert "Traceback" not in output
+
+
+def status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
+def test_dirty_serve_stops_serving_a_deleted_case(mini: Path, tool: str) -> None:
+    """Under `serve --dirty`, a case deleted while serving answers 404 in both languages, not its old page."""
+    original = (mini / "cases" / "corner-bakery.yaml").read_text(encoding="utf-8")
+    lone = mini / "cases" / "lone-case.yaml"
+    lone.write_text(original.replace("id: corner-bakery", "id: lone-case"), encoding="utf-8")
+    with serving(mini, tool, "--dirty") as (base, process):
+        urls = [base + "cases/lone-case/", base + "ko/cases/lone-case/"]
+        for url in urls:
+            wait_for(url, lambda page: "Watching customers pays." in page or "고객 관찰은" in page)
+        lone.unlink()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and any(status(url) != 404 for url in urls):
+            time.sleep(0.3)
+        assert [status(url) for url in urls] == [404, 404]
+        assert "Watching customers pays." in fetch(base + "cases/corner-bakery/")
+        assert process.poll() is None

@@ -37,6 +37,7 @@ from cemkit.models import LANGUAGES
 from cemkit.pipeline import BuildResult, build_site
 from cemkit.renderer import SiteOutput, render_error_page
 from cemkit.search import SEARCH_FIELDS, KoreanAnalyzer, enrich_entries, korean_words, page_keywords, proper_names
+from cemkit.staging import StagedSite
 from cemkit.urls import SECTIONS, page_src
 
 if TYPE_CHECKING:
@@ -80,6 +81,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.staging: Path | None = None
         """While serving, the folder holding generated files (see `_generated_file`)."""
         self.staged: dict[str, str | bytes] = {}
+        self.outputs: set[str] = set()
+        """While serving, the site paths of the generated files of the last build."""
+        self.stale_outputs: set[str] = set()
+        """While serving, generated files of the previous build that this one no longer has (a deleted case)."""
         self.translations = TranslationBuilder()
         self.preloaded: BuildResult | None = None
         """In a translation's build, the content as the main site loaded it (so it is read only once)."""
@@ -95,6 +100,12 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """Under `mkdocs build`, the worker rendering every language's pages (started by the main site)."""
         self.owns_background = False
         """Whether this plugin started `background` (the main site), so it stops it at shutdown."""
+        self.is_translation = False
+        """Whether this plugin builds a translation (set by the main site's `TranslationBuilder`)."""
+        self.site_staging: StagedSite | None = None
+        """Under `mkdocs build`, the folder the whole site is built into before it replaces `site_dir`."""
+        self.built = False
+        """Whether this site's build reached its end without an error (strict warnings included)."""
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
@@ -103,7 +114,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        """Check the Markdown extensions the pages need and add the stylesheet and scripts."""
+        """Check the Markdown extensions the pages need, stage the build, and add the stylesheet and scripts."""
+        if self.command == "build" and not self.is_translation:
+            self.site_staging = StagedSite(Path(config.site_dir), keep_existing=self.dirty)
+            config.site_dir = str(self.site_staging.path)  # the translations, loaded below, go into its <lang>/
         missing = [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]
         if missing:
             raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
@@ -158,6 +172,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
                 File.generated(config, src, abs_src_path=str(self.background.path(lang, src)))
                 for src in self.background.sources(lang)
             ]
+        if self.serving:
+            self._forget_stale(new_files)
         for file in new_files:
             yaml_path = output.edit_paths.get(file.src_uri)
             if yaml_path is not None:
@@ -165,6 +181,27 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             self._add(files, file, config)
         self._analyse_korean(files, output, result)
         return files
+
+    def _forget_stale(self, new_files: list[File]) -> None:
+        """Drop the generated files that this build no longer has, so `serve --dirty` stops serving them."""
+        outputs = {file.dest_uri for file in new_files}
+        self.stale_outputs |= self.outputs - outputs
+        self.outputs = outputs
+        wanted = {file.src_uri for file in new_files}
+        for src_uri in [src for src in self.staged if src not in wanted]:
+            del self.staged[src_uri]
+            if self.staging is not None:
+                (self.staging / src_uri).unlink(missing_ok=True)
+
+    def _remove_stale_outputs(self, site_dir: Path) -> None:
+        for dest_uri in sorted(self.stale_outputs):
+            path = site_dir / dest_uri
+            path.unlink(missing_ok=True)
+            for folder in path.parents:
+                if folder == site_dir or not folder.is_relative_to(site_dir) or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+        self.stale_outputs.clear()
 
     def _can_render_in_background(self) -> bool:
         return self.command != "serve" and self.config.parallel and BackgroundRenderer.available()
@@ -230,6 +267,9 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         `mkdocs build` leaves the other languages to `on_shutdown`, once this build's pages are out of memory.
         """
         self._enrich_search(config)
+        if self.serving:
+            self._remove_stale_outputs(Path(config.site_dir))
+        self.built = True  # unless MkDocs reports an error next (strict mode counts warnings after this event)
         if self.command == "build":
             self.translations.pending = config if self.config.translations else None
             return
@@ -240,17 +280,24 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             gc.collect()
             gc.freeze()
 
+    def on_build_error(self, *, error: Exception) -> None:  # noqa: ARG002
+        """Remember that this build failed, so the staged site does not replace the last good one."""
+        self.built = False
+
     def on_shutdown(self) -> None:
-        """Finish the other languages' sites and remove the folder of generated files kept while serving."""
+        """Finish the other languages' sites, put the staged site in place if all built, and clean up."""
         config, self.translations.pending = self.translations.pending, None
+        translated = False
         try:
-            if config is not None:
+            if config is not None and self.built:
                 gc.collect()  # MkDocs' pages and files refer to each other: free them before the next build
                 try:
                     self._build_translations()
                 except PluginError as error:
                     raise Abort(str(error)) from error
+            translated = True
         finally:
+            self._publish(succeeded=self.built and translated)
             self.loaded = None
             self.translations.shutdown()
             if self.owns_background and self.background is not None:
@@ -260,6 +307,16 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
                 self.staging = None
+
+    def _publish(self, *, succeeded: bool) -> None:
+        staged, self.site_staging, self.built = self.site_staging, None, False
+        if staged is None:
+            return
+        if succeeded:
+            staged.publish()
+        else:
+            staged.discard()
+            log.error(f"the build failed, so {staged.target} keeps the last site that built")
 
     def _enrich_search(self, config: MkDocsConfig) -> None:
         search = _search_plugin(config)
@@ -394,6 +451,7 @@ class TranslationBuilder:
             self.started.add(lang)
         for plugin in config.plugins.values():
             if isinstance(plugin, CemkitPlugin):
+                plugin.is_translation = True
                 plugin.preloaded = loaded
                 plugin.background = background
         build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
