@@ -14,11 +14,11 @@ from cemkit.urls import page_src, page_url
 BIN = Path(sys.executable).parent
 
 
-def run_mkdocs(*args: str, cwd: Path, tool: str = "mkdocs") -> subprocess.CompletedProcess[str]:
-    """Run an MkDocs command line in `cwd` and capture its output."""
+def run_mkdocs(*args: str, cwd: Path, tool: str = "mkdocs", timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run an MkDocs command line in `cwd` and capture its output (`timeout` in seconds raises if exceeded)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run(
-        [str(BIN / tool), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+        [str(BIN / tool), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 

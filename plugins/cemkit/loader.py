@@ -271,6 +271,14 @@ def _schema_problem(error: Any, root: Node, path: str) -> Diagnostic:
         if isinstance(node, ScalarNode) and isinstance(context.get("offset"), int):
             line, col = node.position_at(context["offset"])
             return Diagnostic(path, line, col, "rich-text", message)
+    elif kind == "string_too_long":
+        node = locate(root, loc)
+        node_text = node.value if isinstance(node, ScalarNode) else None
+        length = f" ({len(node_text)} characters)" if isinstance(node_text, str) else ""
+        message = (
+            f"plain text may have at most {context.get('max_length')} characters{length}; "
+            "shorten it, or move the detail into a Markdown field"
+        )
     elif kind == "union_tag_invalid":
         node = locate(root, ("kind",))
         message = f"unknown kind {context.get('tag')!r}; expected one of {context.get('expected_tags')}"

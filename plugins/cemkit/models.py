@@ -53,7 +53,17 @@ def _check_visible(value: str) -> str:
     return value
 
 
-NonEmptyStr = Annotated[str, Field(min_length=1), AfterValidator(_check_visible)]
+MAX_PLAIN_CHARS = 2000
+"""Longest plain (non-Markdown) text: titles, names, sentences. Longer text belongs in a Markdown field.
+
+The site generator escapes plain text for Markdown, and MkDocs' Markdown parser takes time quadratic in
+the number of escapes in one run of text; the bound keeps a build linear in the size of the content.
+"""
+
+VisibleStr = Annotated[str, Field(min_length=1), AfterValidator(_check_visible)]
+"""Text that shows something (Markdown fields, whose rendering takes linear time at any length)."""
+NonEmptyStr = Annotated[str, Field(min_length=1, max_length=MAX_PLAIN_CHARS), AfterValidator(_check_visible)]
+"""Plain text that shows something, at most `MAX_PLAIN_CHARS` long."""
 
 
 class _Model(BaseModel):
@@ -85,6 +95,9 @@ class LocalizedText(_Model):
 
 class RichLocalizedText(LocalizedText):
     """Localised Markdown text (restricted: no raw HTML, no images, safe links only)."""
+
+    en: VisibleStr | None = Field(default=None, description="English.")
+    ko: VisibleStr | None = Field(default=None, description="Korean (합니다체).")
 
 
 def _to_localized(value: object) -> object:

@@ -41,6 +41,16 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 REF_KINDS = ("term", "case", "stage", "role")
 """Kinds of `[[kind:id]]` cross-references; a bare `[[id]]` is a glossary term."""
 
+MAX_NESTING = 16
+"""Deepest nesting of Markdown elements (quotes, lists, emphasis, links, tables) inside each other.
+
+The bound keeps the sanitiser linear: its cost per element grows with the depth of the element.
+"""
+_TOO_DEEP = (
+    f"Markdown nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis inside each other); "
+    "flatten it"
+)
+
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
 # No bracket inside a reference: each attempt stops at the next bracket, so the scans of two attempts never
 # overlap and a text of any shape (`[[[[...`) is matched in linear time.
@@ -70,18 +80,21 @@ def find_refs(text: str) -> tuple[CrossRef, ...]:
 
 def check_markdown(text: str) -> None:
     """Raise a pydantic error (with the offset of the problem) if `text` is not allowed rich text."""
-    if "[" not in text and "<" not in text:
-        return  # no link, image or HTML can be written without one of these
     for ref in find_refs(text):
         if ref.kind not in REF_KINDS:
             kinds = ", ".join(REF_KINDS)
             raise _rich_error(f"unknown cross-reference kind '{ref.kind}' (use one of: {kinds})", ref.offset)
     masked = _REF.sub(lambda match: " " * len(match.group()), text) if "[[" in text else text
     offsets = _CharOffsets(masked)
+    depth = 0
     for event, span in pyromark.events_with_range(masked, options=_OPTIONS):
         problem = _event_problem(event)
         if problem is not None:
             raise _rich_error(problem, offsets.char(_problem_offset(masked, event, span)))
+        if isinstance(event, dict) and ("Start" in event or "End" in event):
+            depth += 1 if "Start" in event else -1
+            if depth > MAX_NESTING:
+                raise _rich_error(_TOO_DEEP, offsets.char(span["start"]))
 
 
 def render_markdown(text: str, resolve: Callable[[CrossRef], tuple[str, str]]) -> str:
