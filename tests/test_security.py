@@ -271,3 +271,14 @@ def test_reference_definitions_in_quotes_and_lists_are_checked(
     assert code == 1
     assert out.startswith(f"{CASE}:{position}: "), out
     assert "are not allowed" in out
+
+
+def test_markdown_nested_too_deep_is_refused_where_it_gets_too_deep(
+    mini: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Quotes nested 17 deep are refused at the quote that is one too many (the sanitiser slows with depth)."""
+    line = 'summary: {en: "A *fictional* bakery used by the tests; see [[touchpoint]] and [[stage:analyse]].", ko: "테스트용 가상 제과점입니다."}'
+    replace_in(mini, CASE, line, f'summary: {{en: "{"> " * 20}deep", ko: "요약"}}')
+    code, out = validate(mini, capsys)
+    assert code == 1
+    assert out.startswith(f"{CASE}:8:48: Markdown nested more than 16 levels deep"), out
