@@ -282,3 +282,14 @@ def test_markdown_nested_too_deep_is_refused_where_it_gets_too_deep(
     code, out = validate(mini, capsys)
     assert code == 1
     assert out.startswith(f"{CASE}:8:48: Markdown nested more than 16 levels deep"), out
+
+
+def test_forbidden_characters_written_as_escapes_are_refused(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A direction override or control character written as a double-quoted escape is refused at the escape."""
+    replace_in(mini, CASE, "company: Corner Bakery & Sons", 'company: "Corner \\u202Egnp.exe and \\t tab \\x07"')
+    code, out = validate(mini, capsys)
+    assert code == 1
+    assert [line.split(" is not allowed")[0] for line in out.splitlines()] == [
+        f"{CASE}:4:18: bidirectional-control character U+202E",
+        f"{CASE}:4:43: control character U+0007",
+    ]

@@ -47,8 +47,7 @@ MAX_NESTING = 16
 The bound keeps the sanitiser linear: its cost per element grows with the depth of the element.
 """
 _TOO_DEEP = (
-    f"Markdown nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis inside each other); "
-    "flatten it"
+    f"Markdown nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis inside each other); flatten it"
 )
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH

@@ -13,6 +13,7 @@ stay text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
@@ -38,6 +39,8 @@ _TRUE = frozenset({"true", "True", "TRUE"})
 _FALSE = frozenset({"false", "False", "FALSE"})
 _KEYWORDS = _NULLS | _TRUE | _FALSE
 _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_ESCAPE_WIDTHS = {"x": 4, "u": 6, "U": 10}
+"""Length in the file of the escapes of double-quoted YAML that are longer than two characters."""
 _BIDI_CHARS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -82,6 +85,10 @@ class ScalarNode(Node):
         i = 0
         while j < len(source) and i < offset:
             char = source[j]
+            if self.style == '"' and char == "\\" and source[j + 1 : j + 2] not in ("", "\n"):
+                width = _ESCAPE_WIDTHS.get(source[j + 1], 2)  # one character of the value, however written
+                i, j, col = i + 1, j + width, col + width
+                continue
             if value[i] == char:
                 i += 1
             elif value[i].isspace() and not char.isspace():
@@ -90,6 +97,8 @@ class ScalarNode(Node):
             j += 1
             line, col = (line + 1, 1) if char == "\n" else (line, col + 1)
         while j < len(source) and i < len(value) and source[j] != value[i]:  # indentation before the character
+            if self.style == '"' and source[j] == "\\" and source[j + 1 : j + 2] not in ("", "\n"):
+                break  # the character is written as an escape, which starts here
             line, col = (line + 1, 1) if source[j] == "\n" else (line, col + 1)
             j += 1
         return line, col
@@ -206,15 +215,20 @@ def _line_col(text: str, offset: int) -> tuple[int, int]:
 
 def _forbidden_characters(text: str, path: str) -> list[Diagnostic]:
     found: list[Diagnostic] = []
-    for match in _FORBIDDEN_CHARS.finditer(text):
-        line, col = _line_col(text, match.start())
-        char = match.group()
-        kind = "bidirectional-control" if char in _BIDI_CHARS else "control"
-        message = f"{kind} character U+{ord(char):04X} is not allowed; delete it"
+    for offset, message in _forbidden_in(text):
+        line, col = _line_col(text, offset)
         found.append(Diagnostic(path, line, col, "forbidden-character", message))
         if len(found) >= MAX_DIAGNOSTICS_PER_FILE:
             break
     return found
+
+
+def _forbidden_in(text: str) -> Iterator[tuple[int, str]]:
+    """Offset and description of each forbidden character of `text`."""
+    for match in _FORBIDDEN_CHARS.finditer(text):
+        char = match.group()
+        kind = "bidirectional-control" if char in _BIDI_CHARS else "control"
+        yield match.start(), f"{kind} character U+{ord(char):04X} is not allowed; delete it"
 
 
 class _Composer:
@@ -322,7 +336,15 @@ class _Composer:
         end = event.end_mark
         if end is not None and (end.line + 1 != line or (style is not None and end.column - col + 1 != len(raw) + 2)):
             node.source = self._slice(line, col, end.line + 1, end.column + 1)
+        if style == '"' and "\\" in (node.source or ""):
+            self._check_escaped_characters(node)
         return node
+
+    def _check_escaped_characters(self, node: ScalarNode) -> None:
+        """Refuse forbidden characters written as escapes in a double-quoted value, which the file check misses."""
+        for offset, message in _forbidden_in(node.text):
+            line, col = node.position_at(offset)
+            self._error(line, col, "forbidden-character", f"{message} (written as an escape)")
 
     def _slice(self, line: int, col: int, end_line: int, end_col: int) -> str:
         """The file's text from (line, col) to just before (end_line, end_col), 1-based."""
