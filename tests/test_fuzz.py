@@ -27,7 +27,7 @@ from sitecheck import run_mkdocs
 pytestmark = pytest.mark.slow
 
 SEED = 15
-CASES = 64
+CASES = 48
 
 PAYLOADS = [
     "</title><script>alert(1)</script>",
@@ -183,7 +183,7 @@ def test_hostile_cases_are_refused_or_shown_as_written(mini: Path, page: Page) -
         for url in urls:
             response = page.goto(url)
             assert response is not None and response.status == 200, url
-            for link in page.locator("article a[href]").all()[:12]:
+            for link in page.locator("article a[href]").all()[:6]:
                 link.hover()
                 link.focus()
             assert page.evaluate("window.__hits") == [], url
