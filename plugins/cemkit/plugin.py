@@ -38,6 +38,7 @@ from cemkit.pipeline import BuildResult, build_site
 from cemkit.renderer import SiteOutput, render_error_page
 from cemkit.search import SEARCH_FIELDS, KoreanAnalyzer, enrich_entries, korean_words, page_keywords, proper_names
 from cemkit.staging import StagedSite
+from cemkit.termination import InterruptOnTermination
 from cemkit.urls import SECTIONS, page_src
 
 if TYPE_CHECKING:
@@ -106,12 +107,14 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """Under `mkdocs build`, the folder the whole site is built into before it replaces `site_dir`."""
         self.built = False
         """Whether this site's build reached its end without an error (strict warnings included)."""
+        self.termination = InterruptOnTermination()
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         """Remember whether this is `mkdocs serve`, where content errors must not stop the server."""
         self.command = command
         self.dirty = dirty
         self.serving = command == "serve"
+        self.termination.install()  # so that SIGTERM, like Ctrl-C, reaches `on_shutdown`
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Check the Markdown extensions the pages need, stage the build, and add the stylesheet and scripts."""
@@ -213,7 +216,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             SitePlan(lang, site.use_directory_urls, _markdown_pages(site) if lang == "ko" else ())
             for lang, site in sites
         ]
-        self.staging = Path(tempfile.mkdtemp(prefix="cemkit-build-"))
+        # Next to the staged site when there is one, so the next build removes it if this one is killed.
+        self.staging = (
+            self.site_staging.scratch_folder() if self.site_staging else Path(tempfile.mkdtemp(prefix="cemkit-build-"))
+        )
         self.background, self.owns_background = BackgroundRenderer(knowledge, plans, self.staging), True
         if self.background.start():  # otherwise each page is rendered here when MkDocs asks for it
             # The knowledge base lives as long as the build: keep it out of the collector's passes, which
@@ -307,6 +313,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             if self.staging is not None:
                 shutil.rmtree(self.staging, ignore_errors=True)
                 self.staging = None
+            self.termination.restore()
 
     def _publish(self, *, succeeded: bool) -> None:
         staged, self.site_staging, self.built = self.site_staging, None, False

@@ -29,6 +29,10 @@ class StagedSite:
         if keep_existing and self.target.is_dir():
             shutil.copytree(self.target, self.path, symlinks=True, dirs_exist_ok=True)
 
+    def scratch_folder(self) -> Path:
+        """A new folder beside the staged site for the build's own files; a killed build's is removed next time."""
+        return Path(tempfile.mkdtemp(prefix=f"{self.path.name}-scratch-", dir=self.target.parent))
+
     def publish(self) -> None:
         """Replace the site folder by the staged one."""
         old = self.target.parent / f"{self.path.name}-old"
