@@ -28,6 +28,14 @@ def replace_in(project: Path, path: str, old: str, new: str) -> None:
     file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def set_summary(project: Path, yaml_text: str) -> None:
+    """Replace the fixture case's one-line `summary` with the given YAML (written at line 8)."""
+    case = project / CASE
+    lines = case.read_text(encoding="utf-8").split("\n")
+    assert lines[7].startswith("summary:")
+    case.write_text("\n".join([*lines[:7], yaml_text, *lines[8:]]), encoding="utf-8")
+
+
 def validate(project: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     code, out, err = run_cli(["--root", str(project), "validate", *args], capsys)
     assert "Traceback" not in out + err
@@ -246,8 +254,7 @@ def test_rich_text_errors_in_block_scalars_point_at_the_problem(
     mini: Path, capsys: pytest.CaptureFixture[str], block: str, position: str
 ) -> None:
     """A problem inside a folded, literal or quoted multi-line value is reported at its own line and column."""
-    line = 'summary: {en: "A *fictional* bakery used by the tests; see [[touchpoint]] and [[stage:analyse]].", ko: "테스트용 가상 제과점입니다."}'
-    replace_in(mini, CASE, line, "summary:\n" + block)
+    set_summary(mini, "summary:\n" + block)
     code, out = validate(mini, capsys)
     assert code == 1
     assert out.startswith(f"{CASE}:{position}: "), out
@@ -265,8 +272,7 @@ def test_reference_definitions_in_quotes_and_lists_are_checked(
     mini: Path, capsys: pytest.CaptureFixture[str], text: str, position: str
 ) -> None:
     """A link reference defined inside a quote or list item is checked, and reported at its address."""
-    line = 'summary: {en: "A *fictional* bakery used by the tests; see [[touchpoint]] and [[stage:analyse]].", ko: "테스트용 가상 제과점입니다."}'
-    replace_in(mini, CASE, line, f'summary: {{en: "{text}", ko: "요약"}}')
+    set_summary(mini, f'summary: {{en: "{text}", ko: "요약"}}')
     code, out = validate(mini, capsys)
     assert code == 1
     assert out.startswith(f"{CASE}:{position}: "), out
@@ -277,8 +283,7 @@ def test_markdown_nested_too_deep_is_refused_where_it_gets_too_deep(
     mini: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Quotes nested 17 deep are refused at the quote that is one too many (the sanitiser slows with depth)."""
-    line = 'summary: {en: "A *fictional* bakery used by the tests; see [[touchpoint]] and [[stage:analyse]].", ko: "테스트용 가상 제과점입니다."}'
-    replace_in(mini, CASE, line, f'summary: {{en: "{"> " * 20}deep", ko: "요약"}}')
+    set_summary(mini, f'summary: {{en: "{"> " * 20}deep", ko: "요약"}}')
     code, out = validate(mini, capsys)
     assert code == 1
     assert out.startswith(f"{CASE}:8:48: Markdown nested more than 16 levels deep"), out
