@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from cemkit.cli import main
+from cemkit._internal.cli import main
 
 from browsing import CHROMIUM, CHROMIUM_ARGS, serve
 from sitecheck import run_mkdocs
@@ -57,7 +57,7 @@ def shipped_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every `os.fork` made by the test, recorded (the workers of `cemkit.parallel` and `cemkit.background`)."""
+    """Every `os.fork` made by the test, recorded (the workers of `cemkit._internal.build.workers` and `cemkit.background`)."""
     made: list[int] = []
     real_fork: Callable[[], int] = os.fork
 

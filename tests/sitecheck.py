@@ -7,9 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from cemkit.linkcheck import broken_links
-from cemkit.pipeline import load_project
-from cemkit.urls import page_src, page_url
+from cemkit._internal.build.project import load_project
+from cemkit._internal.site.linkcheck import broken_links
+from cemkit._internal.site.urls import page_src, page_url
 
 BIN = Path(sys.executable).parent
 

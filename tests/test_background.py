@@ -14,8 +14,8 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from cemkit import background
+from cemkit._internal.site.pages import PageRenderer
 from cemkit.background import BackgroundRenderer
-from cemkit.renderer import PageRenderer
 
 
 def _build(project: Path, site: Path, *, parallel: bool) -> dict[str, bytes]:

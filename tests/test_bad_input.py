@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.pipeline import build_site
-from cemkit.yamlsource import MAX_FILE_BYTES
+from cemkit._internal.build.project import build_site
+from cemkit._internal.content.yamlsource import MAX_FILE_BYTES
 
 from conftest import FIXTURES, run_cli
 

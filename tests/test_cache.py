@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.cache import BuildCache
-from cemkit.pipeline import build_site
-from cemkit.renderer import PageRenderer
+from cemkit._internal.build.cache import BuildCache
+from cemkit._internal.build.project import build_site
+from cemkit._internal.site.pages import PageRenderer
 
 
 def touch_later(path: Path, text: str) -> None:

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from cemkit.knowledge import KnowledgeBase
-from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, iter_texts
-from cemkit.pipeline import load_project
+from cemkit._internal.build.project import load_project
+from cemkit._internal.content.knowledge import KnowledgeBase
+from cemkit._internal.content.models import LANGUAGES, CaseStudy, LocalizedText, iter_texts
 
 from conftest import REPO
 

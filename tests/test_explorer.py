@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from cemkit.pipeline import build_site
+from cemkit._internal.build.project import build_site
 
 from browsing import watch_errors
 from conftest import REPO

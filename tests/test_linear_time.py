@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.models import LANGUAGES, MAX_PLAIN_CHARS
-from cemkit.pipeline import build_site, load_project
-from cemkit.yamlsource import MAX_FILE_BYTES
+from cemkit._internal.build.project import build_site, load_project
+from cemkit._internal.content.models import LANGUAGES, MAX_PLAIN_CHARS
+from cemkit._internal.content.yamlsource import MAX_FILE_BYTES
 
 from sitecheck import run_mkdocs
 

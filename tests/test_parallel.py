@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cemkit import parallel
-from cemkit.parallel import parallel_map
+from cemkit._internal.build import workers as parallel
+from cemkit._internal.build.workers import parallel_map
 
 from conftest import FIXTURES, run_cli
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.cli import main
+from cemkit._internal.cli import main
 
 from conftest import FIXTURES, REPO
 from sitecheck import BIN, broken_links, expected_pages, run_mkdocs
@@ -75,7 +75,7 @@ def test_plugin_loads_with_properdocs_alone() -> None:
     """Under ProperDocs' import redirection the adapter uses ProperDocs' classes, never MkDocs' own."""
     code = (
         "import properdocs.replacement, sys\n"
-        "import cemkit.plugin as p\n"
+        "import cemkit._internal.adapters.mkdocs as p\n"
         "assert p.BasePlugin.__module__.startswith('properdocs'), p.BasePlugin.__module__\n"
         "assert sys.modules['mkdocs'] is sys.modules['properdocs']\n"
         "print('ok')\n"

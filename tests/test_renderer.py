@@ -3,8 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cemkit.pipeline import build_site
-from cemkit.richtext import check_markdown, escape_markdown, render_markdown, sanitize_html
+from cemkit._internal.build.project import build_site
+from cemkit._internal.content.richtext import check_markdown, escape_markdown, render_markdown, sanitize_html
 
 
 def no_refs(ref: object) -> tuple[str, str]:

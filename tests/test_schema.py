@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.schema import SCHEMAS, schema_for, stale_schemas
+from cemkit._internal.content.schema import SCHEMAS, schema_for, stale_schemas
 
 from conftest import REPO, run_cli
 

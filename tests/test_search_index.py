@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.pipeline import load_project
-from cemkit.search import KoreanAnalyzer, enrich_entries, korean_words, page_keywords
+from cemkit._internal.build.project import load_project
+from cemkit._internal.site.search_data import KoreanAnalyzer, enrich_entries, korean_words, page_keywords
 
 from sitecheck import run_mkdocs
 

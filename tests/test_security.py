@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.images import MAX_IMAGE_BYTES, sniff_format
-from cemkit.pipeline import build_site
+from cemkit._internal.build.project import build_site
+from cemkit._internal.content.images import MAX_IMAGE_BYTES, sniff_format
 
 from conftest import run_cli
 from sitecheck import run_mkdocs

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.cli import main
-from cemkit.pipeline import load_project
+from cemkit._internal.build.project import load_project
+from cemkit._internal.cli import main
 
 from conftest import FIXTURES, REPO
 from sitecheck import broken_links, expected_pages, run_mkdocs

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cemkit.staging import StagedSite, remove_leftovers
+from cemkit._internal.build.staging import StagedSite, remove_leftovers
 
 from sitecheck import BIN, run_mkdocs
 

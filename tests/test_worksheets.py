@@ -9,8 +9,8 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from cemkit.pipeline import load_project
-from cemkit.worksheets import CSV_COLUMNS
+from cemkit._internal.build.project import load_project
+from cemkit._internal.site.worksheets import CSV_COLUMNS
 
 from browsing import ARTIFACTS, watch_errors
 from conftest import REPO

@@ -1,6 +1,6 @@
 import tracemalloc
 
-from cemkit.yamlsource import MAX_FILE_BYTES, MappingNode, ScalarNode, locate, parse_yaml, to_data
+from cemkit._internal.content.yamlsource import MAX_FILE_BYTES, MappingNode, ScalarNode, locate, parse_yaml, to_data
 
 
 def codes(data: bytes) -> list[tuple[int, int, str]]:

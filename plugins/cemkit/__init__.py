@@ -6,15 +6,15 @@ A tour of the public surface:
   after linking. Both return a `BuildResult` with the `KnowledgeBase` and every `Diagnostic`.
 - Problems: a `Diagnostic` is one `path:line:col: message`; `ContentInvalid` carries a sorted
   list of them; `CemkitError` is the base of every error raised.
-- Content: the models (`CaseStudy`, `Playbook`, ...) live in `cemkit.models`; the MkDocs adapter
-  is `cemkit.plugin.CemkitPlugin`, registered as the `cem` plugin.
+- Content: the models (`CaseStudy`, `Playbook`, ...) live in `cemkit._internal.content.models`; the MkDocs adapter
+  is `cemkit._internal.adapters.mkdocs.CemkitPlugin`, registered as the `cem` plugin.
 """
 
 from __future__ import annotations
 
-from cemkit.errors import CemkitError, ContentInvalid, Diagnostic, Severity
-from cemkit.knowledge import KnowledgeBase
-from cemkit.pipeline import BuildResult, build_site, load_project
+from cemkit._internal.build.project import BuildResult, build_site, load_project
+from cemkit._internal.content.diagnostics import CemkitError, ContentInvalid, Diagnostic, Severity
+from cemkit._internal.content.knowledge import KnowledgeBase
 
 __all__ = [
     "BuildResult",

@@ -22,10 +22,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cemkit.knowledge import KnowledgeBase
-from cemkit.parallel import can_fork, usable_cores
-from cemkit.renderer import PageRenderer
-from cemkit.search import KoreanAnalyzer, korean_words, proper_names
+from cemkit._internal.build.workers import can_fork, usable_cores
+from cemkit._internal.content.knowledge import KnowledgeBase
+from cemkit._internal.site.pages import PageRenderer
+from cemkit._internal.site.search_data import KoreanAnalyzer, korean_words, proper_names
 
 ANALYSED = ".korean-analysis.json"
 """The file of a site's analysed Korean words, written after its pages."""

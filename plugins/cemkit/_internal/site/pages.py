@@ -17,15 +17,15 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from cemkit.cache import BuildCache
-from cemkit.errors import Diagnostic
-from cemkit.fieldref import field_reference
-from cemkit.knowledge import KnowledgeBase
-from cemkit.labels import LABELS
-from cemkit.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
-from cemkit.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
-from cemkit.urls import anchor, file_link, html_link, md_link, media_path, page_src, page_url
-from cemkit.worksheets import download_name, download_path, worksheet_files
+from cemkit._internal.build.cache import BuildCache
+from cemkit._internal.content.diagnostics import Diagnostic
+from cemkit._internal.site.fieldref import field_reference
+from cemkit._internal.content.knowledge import KnowledgeBase
+from cemkit._internal.site.labels import LABELS
+from cemkit._internal.content.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
+from cemkit._internal.content.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
+from cemkit._internal.site.urls import anchor, file_link, html_link, md_link, media_path, page_src, page_url
+from cemkit._internal.site.worksheets import download_name, download_path, worksheet_files
 
 _RICH_OPEN = '<div class="cem-rich">'
 _RICH_CLOSE = "</div>"

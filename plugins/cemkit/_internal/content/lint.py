@@ -6,10 +6,10 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from cemkit.errors import Diagnostic, Severity
-from cemkit.loader import ContentDocument
-from cemkit.models import LANGUAGES, CaseStudy, GlossaryFile, RichLocalizedText
-from cemkit.richtext import find_refs
+from cemkit._internal.content.diagnostics import Diagnostic, Severity
+from cemkit._internal.content.loader import ContentDocument
+from cemkit._internal.content.models import LANGUAGES, CaseStudy, GlossaryFile, RichLocalizedText
+from cemkit._internal.content.richtext import find_refs
 
 DEFAULT_MAX_REVIEW_AGE_DAYS = 730
 """A case not reviewed for longer than this (in days) is flagged."""

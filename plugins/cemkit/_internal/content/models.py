@@ -19,7 +19,7 @@ from typing import Annotated, Literal, TypeAlias
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
 from pydantic_core import PydanticCustomError
 
-from cemkit.richtext import check_markdown
+from cemkit._internal.content.richtext import check_markdown
 
 LANGUAGES: tuple[str, ...] = ("en", "ko")
 """Languages the site is written in, the first being the default."""

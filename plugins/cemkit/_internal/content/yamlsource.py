@@ -20,7 +20,7 @@ from typing import TypeAlias
 
 import yaml
 
-from cemkit.errors import Diagnostic
+from cemkit._internal.content.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 256 * 1024
 """Largest content file accepted, in bytes."""

@@ -17,12 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cemkit.cache import BuildCache, CachedFile
-from cemkit.errors import Diagnostic, Severity, display_path
-from cemkit.images import RASTER_SUFFIXES, image_file_problem
-from cemkit.models import CaseStudy, ContentFile, LocalizedText, iter_texts
-from cemkit.parallel import parallel_map
-from cemkit.yamlsource import (
+from cemkit._internal.build.cache import BuildCache, CachedFile
+from cemkit._internal.build.workers import parallel_map
+from cemkit._internal.content.diagnostics import Diagnostic, Severity, display_path
+from cemkit._internal.content.images import RASTER_SUFFIXES, image_file_problem
+from cemkit._internal.content.models import CaseStudy, ContentFile, LocalizedText, iter_texts
+from cemkit._internal.content.yamlsource import (
     MappingNode,
     Node,
     ParsedFile,

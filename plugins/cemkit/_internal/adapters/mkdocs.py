@@ -1,4 +1,4 @@
-"""The MkDocs adapter: thin glue between MkDocs' events and `cemkit.pipeline`.
+"""The MkDocs adapter: thin glue between MkDocs' events and `cemkit._internal.build.project`.
 
 All MkDocs imports live in this module. Under `mkdocs serve` a content error never stops the
 server: the errors are logged and shown in place of the generated pages until the next good save.
@@ -26,20 +26,27 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from cemkit.assets import ASSET_FILES, asset_bytes
+from cemkit._internal.build.cache import BuildCache
+from cemkit._internal.build.project import BuildResult, build_site
+from cemkit._internal.build.staging import StagedSite
+from cemkit._internal.build.termination import InterruptOnTermination
+from cemkit._internal.content.diagnostics import Diagnostic
+from cemkit._internal.content.knowledge import KnowledgeBase
+from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
+from cemkit._internal.content.loader import CONTENT_DIRS
+from cemkit._internal.content.models import LANGUAGES
+from cemkit._internal.site.pages import SiteOutput, render_error_page
+from cemkit._internal.site.search_data import (
+    SEARCH_FIELDS,
+    KoreanAnalyzer,
+    enrich_entries,
+    korean_words,
+    page_keywords,
+    proper_names,
+)
+from cemkit._internal.site.static_files import ASSET_FILES, asset_bytes
+from cemkit._internal.site.urls import SECTIONS, page_src
 from cemkit.background import BackgroundRenderer, SitePlan
-from cemkit.cache import BuildCache
-from cemkit.errors import Diagnostic
-from cemkit.knowledge import KnowledgeBase
-from cemkit.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
-from cemkit.loader import CONTENT_DIRS
-from cemkit.models import LANGUAGES
-from cemkit.pipeline import BuildResult, build_site
-from cemkit.renderer import SiteOutput, render_error_page
-from cemkit.search import SEARCH_FIELDS, KoreanAnalyzer, enrich_entries, korean_words, page_keywords, proper_names
-from cemkit.staging import StagedSite
-from cemkit.termination import InterruptOnTermination
-from cemkit.urls import SECTIONS, page_src
 
 if TYPE_CHECKING:
     from mkdocs.livereload import LiveReloadServer

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from cemkit.models import CaseStudy, ContentFile, GlossaryFile, Playbook, ReferenceFile, RolesFile
+from cemkit._internal.content.models import CaseStudy, ContentFile, GlossaryFile, Playbook, ReferenceFile, RolesFile
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMAS: dict[str, Any] = {

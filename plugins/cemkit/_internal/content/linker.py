@@ -9,10 +9,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cemkit.errors import Diagnostic
-from cemkit.knowledge import Backlink, Indexes, KnowledgeBase, RoleTask
-from cemkit.loader import ContentDocument
-from cemkit.models import (
+from cemkit._internal.content.diagnostics import Diagnostic
+from cemkit._internal.content.knowledge import Backlink, Indexes, KnowledgeBase, RoleTask
+from cemkit._internal.content.loader import ContentDocument
+from cemkit._internal.content.models import (
     CaseStudy,
     GlossaryFile,
     LocalizedText,
@@ -23,8 +23,8 @@ from cemkit.models import (
     RolesFile,
     Term,
 )
-from cemkit.richtext import find_refs
-from cemkit.yamlsource import ScalarNode, locate
+from cemkit._internal.content.richtext import find_refs
+from cemkit._internal.content.yamlsource import ScalarNode, locate
 
 Loc = tuple[str | int, ...]
 

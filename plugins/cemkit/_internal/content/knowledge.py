@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cemkit.models import CaseStudy, Playbook, ReferenceFile, ReferenceItem, Role, Step, Term
+from cemkit._internal.content.models import CaseStudy, Playbook, ReferenceFile, ReferenceItem, Role, Step, Term
 
 
 @dataclass(frozen=True)

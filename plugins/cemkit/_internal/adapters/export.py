@@ -9,12 +9,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cemkit.assets import ASSET_FILES, asset_bytes
-from cemkit.errors import CemkitError
-from cemkit.loader import CONTENT_DIRS
-from cemkit.models import LANGUAGES
-from cemkit.pipeline import BuildResult, collect_media, load_project
-from cemkit.renderer import render_site
+from cemkit._internal.build.project import BuildResult, collect_media, load_project
+from cemkit._internal.content.diagnostics import CemkitError
+from cemkit._internal.content.loader import CONTENT_DIRS
+from cemkit._internal.content.models import LANGUAGES
+from cemkit._internal.site.pages import render_site
+from cemkit._internal.site.static_files import ASSET_FILES, asset_bytes
 
 MARKER = ".cemkit-export"
 """File that marks a folder as written by `cemkit export`, so a later export may replace it."""

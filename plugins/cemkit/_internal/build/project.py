@@ -11,16 +11,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cemkit.cache import BuildCache
-from cemkit.errors import Diagnostic, Severity, sort_diagnostics
-from cemkit.images import HEADER_BYTES, image_data_problem
-from cemkit.knowledge import KnowledgeBase
-from cemkit.linker import link_documents
-from cemkit.lint import LintOptions, lint_documents
-from cemkit.loader import CONTENT_DIRS, find_content_files, load_files
-from cemkit.models import LANGUAGES
-from cemkit.renderer import SiteOutput, render_site
-from cemkit.urls import media_path
+from cemkit._internal.build.cache import BuildCache
+from cemkit._internal.content.diagnostics import Diagnostic, Severity, sort_diagnostics
+from cemkit._internal.content.images import HEADER_BYTES, image_data_problem
+from cemkit._internal.content.knowledge import KnowledgeBase
+from cemkit._internal.content.linker import link_documents
+from cemkit._internal.content.lint import LintOptions, lint_documents
+from cemkit._internal.content.loader import CONTENT_DIRS, find_content_files, load_files
+from cemkit._internal.content.models import LANGUAGES
+from cemkit._internal.site.pages import SiteOutput, render_site
+from cemkit._internal.site.urls import media_path
 
 
 @dataclass

@@ -25,9 +25,9 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, Protocol
 
-from cemkit.knowledge import KnowledgeBase
-from cemkit.models import LANGUAGES, LocalizedText
-from cemkit.urls import anchor, page_src, page_url
+from cemkit._internal.content.knowledge import KnowledgeBase
+from cemkit._internal.content.models import LANGUAGES, LocalizedText
+from cemkit._internal.site.urls import anchor, page_src, page_url
 
 KEYWORDS_FIELD = "keywords"
 TITLE_PARTS_FIELD = "title_parts"

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cemkit.errors import Diagnostic
-    from cemkit.loader import ContentDocument
+    from cemkit._internal.content.diagnostics import Diagnostic
+    from cemkit._internal.content.loader import ContentDocument
 
 
 @dataclass

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cemkit.models import ID_PATTERN
-from cemkit.schema import schema_for
+from cemkit._internal.content.models import ID_PATTERN
+from cemkit._internal.content.schema import schema_for
 
 FILE_KINDS: dict[str, str] = {
     "CaseStudy": "cases/<id>.yaml",
