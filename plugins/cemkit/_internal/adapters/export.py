@@ -9,12 +9,12 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from cemkit._internal.build.project import BuildResult, collect_media, load_project
+from cemkit._internal.build.project import Content, Project
+from cemkit._internal.build.source import SiteSpec
 from cemkit._internal.content.diagnostics import CemkitError
 from cemkit._internal.content.loader import CONTENT_DIRS
 from cemkit._internal.content.models import LANGUAGES
-from cemkit._internal.site.pages import render_site
-from cemkit._internal.site.static_files import ASSET_FILES, asset_bytes
+from cemkit._internal.site.static_files import ASSET_FILES
 
 MARKER = ".cemkit-export"
 """File that marks a folder as written by `cemkit export`, so a later export may replace it."""
@@ -28,7 +28,7 @@ def export_site(
     *,
     config_file: Path | None = None,
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
-) -> BuildResult:
+) -> Content:
     """Export the project at `root` into `dest`: one plain project per language.
 
     The main language is `dest/mkdocs.yml` with `dest/docs/`, built into `dest/site/`; each translation is
@@ -36,28 +36,33 @@ def export_site(
     Nothing is written when the content has errors. `dest` must be empty, missing, or an earlier export.
     """
     sites = site_languages(config_file or root / "mkdocs.yml")
-    result = load_project(root, content_dirs=content_dirs)
-    if result.knowledge is None or result.errors:
-        return result
-    media = collect_media(root, result.knowledge)
-    _prepare(dest, [site.lang for site in sites[1:]])
-    translated_docs = {site.docs_dir for site in sites[1:]}
-    for index, site in enumerate(sites):
-        docs = dest / ("docs" if index == 0 else f"docs-{site.lang}")
-        output = render_site(result.knowledge, lang=site.lang, directory_urls=True)
-        if site.docs_dir.is_dir():
-            skipped = translated_docs if index == 0 else set()
-            shutil.copytree(site.docs_dir, docs, symlinks=True, ignore=_ignoring(skipped))
-        for path, data in {**output.files, **media, **{p: asset_bytes(p) for p in ASSET_FILES}}.items():
-            _write(docs / path, data)
-        for path, text in output.pages.items():
-            _write(docs / path, text.encode("utf-8"))
-        exported = export_config(site.settings)
-        if index > 0:
-            exported += yaml.safe_dump({"docs_dir": docs.name, "site_dir": f"site/{site.lang}"})
-        (dest / ("mkdocs.yml" if index == 0 else f"mkdocs.{site.lang}.yml")).write_text(exported, encoding="utf-8")
+    project = Project(root, content_dirs=content_dirs)
+    try:
+        content = project.load()
+        if content.knowledge is None or content.errors:
+            return content
+        sources = project.sites([SiteSpec(site.lang, True, _markdown_pages(site.docs_dir)) for site in sites])
+        _prepare(dest, [site.lang for site in sites[1:]])
+        translated_docs = {site.docs_dir for site in sites[1:]}
+        for index, site in enumerate(sites):
+            docs = dest / ("docs" if index == 0 else f"docs-{site.lang}")
+            if site.docs_dir.is_dir():
+                skipped = translated_docs if index == 0 else set()
+                shutil.copytree(site.docs_dir, docs, symlinks=True, ignore=_ignoring(skipped))
+            sources[site.lang].write(docs)
+            exported = export_config(site.settings)
+            if index > 0:
+                exported += yaml.safe_dump({"docs_dir": docs.name, "site_dir": f"site/{site.lang}"})
+            name = "mkdocs.yml" if index == 0 else f"mkdocs.{site.lang}.yml"
+            (dest / name).write_text(exported, encoding="utf-8")
+    finally:
+        project.close()
     (dest / MARKER).write_text("Written by `cemkit export`; the next export replaces this folder.\n", encoding="utf-8")
-    return result
+    return content
+
+
+def _markdown_pages(docs_dir: Path) -> tuple[Path, ...]:
+    return tuple(sorted(docs_dir.rglob("*.md"))) if docs_dir.is_dir() else ()
 
 
 class SiteSettings(NamedTuple):

@@ -1,34 +1,42 @@
-"""One call from a project folder to a rendered site: load, link, render.
+"""The project: content loaded and linked once, and the complete site source of each language.
 
-The MkDocs adapter and the CLI call only this module.
+Every adapter goes through `Project`: the MkDocs/ProperDocs plugin hands its sources to MkDocs,
+`cemkit export` writes them to disk, and the CLI validates with `load_project`.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
-from cemkit._internal.build.cache import BuildCache
+from cemkit._internal.build.reads import Digests
+from cemkit._internal.build.source import SiteSource, SiteSpec, site_files
+from cemkit._internal.build.store import SourceStore
+from cemkit._internal.build.workers import Workers
 from cemkit._internal.content.diagnostics import Diagnostic, Severity, sort_diagnostics
-from cemkit._internal.content.images import HEADER_BYTES, image_data_problem
+from cemkit._internal.content.filecache import FileCache
 from cemkit._internal.content.knowledge import KnowledgeBase
 from cemkit._internal.content.linker import link_documents
 from cemkit._internal.content.lint import LintOptions, lint_documents
 from cemkit._internal.content.loader import CONTENT_DIRS, find_content_files, load_files
-from cemkit._internal.content.models import LANGUAGES
-from cemkit._internal.site.pages import SiteOutput, render_site
-from cemkit._internal.site.urls import media_path
+from cemkit._internal.site.pages import plan_pages
+
+CACHE_DIR = Path(".cache") / "cemkit"
+"""Where a project keeps its store of generated files, relative to the project folder."""
 
 
 @dataclass
-class BuildResult:
-    """What a build produced and every problem found on the way."""
+class Content:
+    """The project's content after loading and linking, and every problem found on the way."""
 
     knowledge: KnowledgeBase | None = None
-    output: SiteOutput | None = None
+    """`None` when the content has errors."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     @property
@@ -48,14 +56,19 @@ def load_project(
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
     paths: list[Path] | None = None,
     lint: LintOptions | None = None,
-    cache: BuildCache | None = None,
-) -> BuildResult:
+    cache: FileCache | None = None,
+    parallel: bool = True,
+) -> Content:
     """Load and link the content of the project at `root` (or only `paths`, if given).
 
     A `cache` kept between calls (as `mkdocs serve` does) avoids re-reading unchanged files.
     """
-    with collector_paused():
-        return _load_project(root, content_dirs=content_dirs, paths=paths, lint=lint, cache=cache)
+    workers = Workers(parallel=parallel)
+    try:
+        with collector_paused():
+            return _load(root, content_dirs, paths, lint, cache, workers)
+    finally:
+        workers.close()
 
 
 @contextmanager
@@ -75,19 +88,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_project(
+def _load(
     root: Path,
-    *,
     content_dirs: tuple[str, ...],
     paths: list[Path] | None,
     lint: LintOptions | None,
-    cache: BuildCache | None,
-) -> BuildResult:
+    cache: FileCache | None,
+    workers: Workers,
+) -> Content:
+    problems: list[Diagnostic] = []
     if paths is None:
         paths, problems = find_content_files(root, content_dirs)
-    else:
-        problems = []
-    loaded = load_files(paths, root, cache=cache)
+    loaded = load_files(paths, root, cache=cache, workers=workers)
     diagnostics = [*problems, *loaded.diagnostics]
     knowledge, link_problems = link_documents(loaded.documents, known=loaded.invalid_ids)
     if loaded.unreadable:
@@ -97,50 +109,99 @@ def _load_project(
         knowledge = None
     diagnostics += link_problems
     diagnostics += lint_documents(loaded.documents, lint)
-    return BuildResult(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))
+    return Content(knowledge=knowledge, diagnostics=sort_diagnostics(diagnostics))
 
 
-def collect_media(root: Path, knowledge: KnowledgeBase) -> dict[str, bytes]:
-    """The images the published cases show, by site path.
+class Project:
+    """A project folder: its content, loaded on `load`, and the site sources made from it by `sites`.
 
-    The loader has checked each path and file; the bytes are checked again as they are read, so a file
-    replaced since then is left out rather than published unchecked.
+    A long-lived project (`mkdocs serve`) re-reads only the files that changed since the last `load`
+    and, through its store in `cache_dir`, renders only the pages whose inputs changed; so does a
+    new project over the same `cache_dir` (a repeated or `--dirty` build). Close it when done.
     """
-    media: dict[str, bytes] = {}
-    for case in knowledge.cases.values():
-        yaml_path = knowledge.source_files[("case", case.id)]
-        for figure in case.figures:
-            data = (root / yaml_path).parent.joinpath(figure.src).read_bytes()
-            if image_data_problem(figure.src, len(data), data[:HEADER_BYTES]) is None:
-                media[media_path(yaml_path, figure.src)] = data
-    return media
+
+    def __init__(
+        self,
+        root: Path,
+        *,
+        content_dirs: tuple[str, ...] = CONTENT_DIRS,
+        lint: LintOptions | None = None,
+        cache_dir: Path | None = None,
+        parallel: bool = True,
+    ) -> None:
+        self.root = root
+        self.content_dirs = content_dirs
+        self.lint = lint
+        self.cache_dir = cache_dir if cache_dir is not None else root / CACHE_DIR
+        self.parallel = parallel
+        self.content = Content()
+        self._files = FileCache()
+        self._stores: dict[tuple[str, bool], SourceStore] = {}
+        self._sources: dict[str, SiteSource] = {}
+        self._workers: Workers | None = None
+
+    def load(self) -> Content:
+        """Load and link the content again (only changed files are read again)."""
+        self._end_sources()
+        self.content = load_project(
+            self.root, content_dirs=self.content_dirs, lint=self.lint, cache=self._files, parallel=self.parallel
+        )
+        return self.content
+
+    def sites(self, specs: Sequence[SiteSpec]) -> dict[str, SiteSource]:
+        """The site source of each language in `specs`, from the content of the last `load`.
+
+        Pages whose inputs changed are rendered ahead, in the order of `specs` and of the site, on the
+        other cores when there are some: read each with `SiteSource.ready`. With errors in the content,
+        every source is the error page in place of each page of the last good build.
+        """
+        self._end_sources()
+        knowledge = self.content.knowledge if not self.content.errors else None
+        if knowledge is None:
+            self._sources = {
+                spec.lang: SiteSource.error_site(spec, self._store(spec), self.content.errors) for spec in specs
+            }
+            return self._sources
+        self._workers = Workers(parallel=self.parallel)
+        token = self._workers.share(knowledge=knowledge)
+        digests, plans, salt = Digests(knowledge), plan_pages(knowledge), renderer_digest()
+        for spec in specs:
+            files = site_files(knowledge, self.root, spec)
+            source = SiteSource(spec, self._store(spec), files, knowledge, self._workers)
+            source.render_ahead(plans, digests, salt=f"{salt}|{spec.lang}|{spec.directory_urls}", token=token)
+            self._sources[spec.lang] = source
+        return self._sources
+
+    def close(self) -> None:
+        """Finish the sources, end the workers, and save and release the stores."""
+        self._end_sources()
+        for store in self._stores.values():
+            store.close()
+        self._stores.clear()
+
+    def _end_sources(self) -> None:
+        for source in self._sources.values():
+            source.close()
+        self._sources = {}
+        if self._workers is not None:
+            self._workers.close()
+            self._workers = None
+
+    def _store(self, spec: SiteSpec) -> SourceStore:
+        key = (spec.lang, spec.directory_urls)
+        if key not in self._stores:
+            name = f"{spec.lang}-{'directory' if spec.directory_urls else 'file'}-urls"
+            self._stores[key] = SourceStore(self.cache_dir, name)
+        return self._stores[key]
 
 
-def build_site(
-    root: Path,
-    *,
-    content_dirs: tuple[str, ...] = CONTENT_DIRS,
-    language: str = LANGUAGES[0],
-    directory_urls: bool = True,
-    lint: LintOptions | None = None,
-    cache: BuildCache | None = None,
-    loaded: BuildResult | None = None,
-    pages: bool = True,
-) -> BuildResult:
-    """Load, link and render the site of one `language` of the project at `root`.
-
-    `output` is `None` when there are errors. With `loaded`, the content loaded for another language's
-    site, nothing is read again: only the pages of this language are rendered. Without `pages`, the
-    output has every file but the pages (see `cemkit.background`).
-    """
-    if loaded is None:
-        result = load_project(root, content_dirs=content_dirs, lint=lint, cache=cache)
-    else:
-        result = BuildResult(knowledge=loaded.knowledge, diagnostics=list(loaded.diagnostics))
-    if result.knowledge is not None and not result.errors:
-        with collector_paused():
-            result.output = render_site(
-                result.knowledge, lang=language, directory_urls=directory_urls, cache=cache, pages=pages
-            )
-        result.output.files.update(collect_media(root, result.knowledge))
-    return result
+@cache
+def renderer_digest() -> str:
+    """A digest of cemkit's own code and templates: a page rendered by other code is rendered again."""
+    package = Path(str(resources.files("cemkit")))
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".j2") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode("utf-8"))
+            digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -60,7 +60,7 @@ def remove_leftovers(target: Path) -> None:
     """
     for folder in sorted(target.parent.glob(f".{target.name}{_MARK}*")):
         pid = folder.name[len(target.name) + 1 + len(_MARK) :].split("-", 1)[0]
-        if not folder.is_dir() or folder.is_symlink() or not pid.isdigit() or _alive(int(pid)):
+        if not folder.is_dir() or folder.is_symlink() or not pid.isdigit() or _alive_elsewhere(int(pid)):
             continue
         if folder.name.endswith("-old") and not target.exists():
             folder.rename(target)
@@ -68,9 +68,13 @@ def remove_leftovers(target: Path) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # an earlier build of this process, which always cleans up: a leftover of a reused pid
+def _alive_elsewhere(pid: int) -> bool:
+    # An earlier build of this process always cleans up: a folder with our pid is a leftover of a reused pid.
+    return pid != os.getpid() and pid_alive(pid)
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process with this id exists (a leftover folder's owner may still be running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -1,25 +1,35 @@
-"""Spread independent work over the machine's cores with `os.fork`, falling back to one process.
+"""The one way cemkit uses more cores: a `concurrent.futures` pool of forked processes, or none.
 
-Forked workers start with the parent's memory (the imported modules, the settings), so nothing but
-the results crosses between processes. Work is done in the parent when forking is not available
-(Windows), not safe (other threads are running, as under `mkdocs serve`), or not worth it (little
-work, one core). A worker that fails costs time, never results: its share is redone in the parent.
+Workers are forked, so they start with the parent's memory: a job names work that already exists
+there (the loaded knowledge base, set with `share` before the pool starts) and only its results,
+which must be picklable, travel back. Without a pool (one core, no `fork`, other threads running
+as under `mkdocs serve`, or `parallel: false`) every job runs in the calling process when its
+result is asked for, so the results are the same either way.
+
+The pool lives no longer than the build that made it: `close` cancels what has not started and
+waits for the rest. Workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent
+decides) and leave temporary files to nobody.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
 MIN_ITEMS_PER_WORKER = 100
-"""Below this many items per extra process, forking costs more than it saves."""
+"""Below this many items per extra process, `map` costs more than it saves."""
+
+_shared: dict[str, dict[str, Any]] = {}
+"""What jobs read in a worker, by token: set by `Workers.share` before the pool forks."""
 
 
 def usable_cores() -> int:
@@ -30,77 +40,100 @@ def usable_cores() -> int:
 
 
 def can_fork() -> bool:
-    """Whether a forked worker is safe here: a POSIX system and no other thread that could hold a lock."""
+    """Whether forked workers are safe here: a POSIX system and no other thread that could hold a lock."""
     return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
-def parallel_map(
-    function: Callable[[Item], Result], items: Sequence[Item], *, own_weight: float = 1.15
-) -> list[Result]:
-    """`[function(item) for item in items]`, computed on every usable core when that pays off.
-
-    Workers inherit `function` and `items` through the fork; only the results, which must be picklable,
-    travel back. They come in the order of `items`. This process takes `own_weight` times a worker's
-    share, because a worker also spends time pickling its results.
-    """
-    workers = min(usable_cores(), len(items) // MIN_ITEMS_PER_WORKER)
-    if workers < 2 or not can_fork():
-        return [function(item) for item in items]
-    shares = _deal(len(items), [own_weight] + [1.0] * (workers - 1))
-    children = [_fork_worker(function, [items[index] for index in share]) for share in shares[1:]]
-    results: list[list[Result]] = [[function(items[index]) for index in shares[0]]]
-    for share, child in zip(shares[1:], children, strict=True):
-        collected: list[Result] | None = _collect(child)
-        results.append(collected if collected is not None else [function(items[index]) for index in share])
-    merged: list[Result] = [None] * len(items)  # type: ignore[list-item]
-    for share, values in zip(shares, results, strict=True):
-        for index, value in zip(share, values, strict=True):
-            merged[index] = value
-    return merged
+def shared(token: str, name: str) -> Any:
+    """In a job: the object that `Workers.share` (which returned `token`) made available under `name`."""
+    return _shared[token][name]
 
 
-def _deal(count: int, weights: list[float]) -> list[list[int]]:
-    """Deal the indexes `0..count-1` like cards, each to whoever is furthest below their weighted share."""
-    hands: list[list[int]] = [[] for _ in weights]
-    for index in range(count):
-        hand = min(range(len(weights)), key=lambda player: (len(hands[player]) + 1) / weights[player])
-        hands[hand].append(index)
-    return hands
+class Workers:
+    """A pool of `processes` forked workers, started on first use; with 0, jobs run in this process."""
+
+    def __init__(self, *, parallel: bool = True, processes: int | None = None) -> None:
+        wanted = processes if processes is not None else usable_cores() - 1
+        self.processes = wanted if parallel and wanted >= 1 and can_fork() else 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._token = f"workers-{id(self)}"
+
+    def share(self, **objects: Any) -> str:
+        """Make objects readable by jobs through `shared`; return the token jobs name them by.
+
+        Call it before the first `submit` or `map`: a worker sees what was shared when it was forked.
+        """
+        if self._pool is not None:
+            message = "share() must come before the pool starts"
+            raise RuntimeError(message)
+        _shared[self._token] = objects
+        return self._token
+
+    def submit(self, function: Callable[..., Result], *args: Any) -> Future[Result]:
+        """Run `function(*args)` in a worker; without workers, when the result is first asked for."""
+        pool = self._started()
+        if pool is None:
+            return _Deferred(function, args)
+        return pool.submit(function, *args)
+
+    def map(self, function: Callable[[Item], Result], items: Sequence[Item]) -> list[Result]:
+        """`[function(item) for item in items]`, shared with the workers when there are enough items.
+
+        This process takes a share too; a worker's share that fails is done here.
+        """
+        extra = min(self.processes, len(items) // MIN_ITEMS_PER_WORKER)
+        if extra < 1:
+            return [function(item) for item in items]
+        size = -(-len(items) // (extra + 1))
+        chunks = [list(items[start : start + size]) for start in range(0, len(items), size)]
+        futures = [self.submit(_apply, function, chunk) for chunk in chunks[1:]]
+        results = [function(item) for item in chunks[0]]
+        for chunk, future in zip(chunks[1:], futures, strict=True):
+            try:
+                results += future.result()
+            except Exception:  # noqa: BLE001 - a lost worker costs time, never results
+                results += [function(item) for item in chunk]
+        return results
+
+    def close(self) -> None:
+        """Cancel the jobs not started, wait for the running ones, and end the workers."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+        _shared.pop(self._token, None)
+
+    def _started(self) -> ProcessPoolExecutor | None:
+        if self.processes and self._pool is None:
+            context = multiprocessing.get_context("fork")
+            self._pool = ProcessPoolExecutor(self.processes, mp_context=context, initializer=_quiet_signals)
+        return self._pool
 
 
-def _fork_worker(function: Callable[[Item], Result], chunk: Sequence[Item]) -> tuple[int, int] | None:
-    """Start a process computing `function` over `chunk`; its pid and the pipe its results arrive on."""
-    try:
-        read_end, write_end = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # pragma: no cover - runs in the worker, which leaves through os._exit
-        os.close(read_end)
-        status = 0
-        try:
-            data = pickle.dumps([function(item) for item in chunk], protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-        except BaseException:  # the parent redoes this share
-            status = 1
-        os._exit(status)
-    os.close(write_end)
-    return pid, read_end
+def _apply(function: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
+    return [function(item) for item in chunk]
 
 
-def _collect(child: tuple[int, int] | None) -> list[Any] | None:
-    """The results a worker sent, or `None` if it could not start or did not finish."""
-    if child is None:
-        return None
-    pid, read_end = child
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0 or not data:
-        return None
-    try:
-        results = pickle.loads(data)  # written by our own forked worker, never by content
-    except (pickle.UnpicklingError, EOFError):
-        return None
-    return results if isinstance(results, list) else None
+def _quiet_signals() -> None:
+    """In a worker: Ctrl-C is the parent's to handle, and SIGTERM ends the worker at once."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
+class _Deferred(Future[Any]):
+    """A future computed in this process when its result is first asked for."""
+
+    def __init__(self, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
+        super().__init__()
+        self._job: tuple[Callable[..., Any], tuple[Any, ...]] | None = (function, args)
+
+    def result(self, timeout: float | None = None) -> Any:
+        """Run the job if it has not run yet, then return its result (or raise its exception)."""
+        if self._job is not None:
+            function, args = self._job
+            self._job = None
+            try:
+                self.set_result(function(*args))
+            except Exception as error:  # noqa: BLE001 - handed to the caller, as a pool's future does
+                self.set_exception(error)
+        return super().result(timeout)

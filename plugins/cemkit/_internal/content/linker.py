@@ -300,15 +300,18 @@ class RefLinker:
                     add("related_cases", other, case.id)
         for name, keys in by.items():
             setattr(indexes, name, {key: list(values) for key, values in keys.items()})
+        role_tasks: dict[str, list[RoleTask]] = {}
         for playbook in playbooks.values():
             for step in playbook.steps:
                 for index, assignment in enumerate(step.roles):
                     task = RoleTask(playbook, step, assignment.part, index)
-                    indexes.role_tasks.setdefault(assignment.role, []).append(task)
+                    role_tasks.setdefault(assignment.role, []).append(task)
+        indexes.role_tasks = role_tasks
         published = {("case", cid) for cid in cases} | {("stage", pid) for pid in playbooks}
-        for term, links in self._backlinks.items():
-            unique = list(dict.fromkeys(link for link in links if (link.kind, link.id) in published))
-            indexes.term_backlinks[term] = unique
+        indexes.term_backlinks = {
+            term: list(dict.fromkeys(link for link in links if (link.kind, link.id) in published))
+            for term, links in self._backlinks.items()
+        }
         return indexes
 
 

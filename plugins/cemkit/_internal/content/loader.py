@@ -11,15 +11,14 @@ import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from cemkit._internal.build.cache import BuildCache, CachedFile
-from cemkit._internal.build.workers import parallel_map
 from cemkit._internal.content.diagnostics import Diagnostic, Severity, display_path
+from cemkit._internal.content.filecache import CachedFile, FileCache
 from cemkit._internal.content.images import RASTER_SUFFIXES, image_file_problem
 from cemkit._internal.content.models import CaseStudy, ContentFile, LocalizedText, iter_texts
 from cemkit._internal.content.yamlsource import (
@@ -32,6 +31,9 @@ from cemkit._internal.content.yamlsource import (
     read_yaml_file,
     to_data,
 )
+
+if TYPE_CHECKING:
+    from cemkit._internal.build.workers import Workers
 
 CONTENT_DIRS: tuple[str, ...] = ("cases", "playbooks")
 """Folders of a project that hold content, relative to its root."""
@@ -130,10 +132,13 @@ def find_content_files(root: Path, dirs: Iterable[str] = CONTENT_DIRS) -> tuple[
     return sorted(files), problems
 
 
-def load_files(paths: Iterable[Path], root: Path, *, cache: BuildCache | None = None) -> LoadResult:
+def load_files(
+    paths: Iterable[Path], root: Path, *, cache: FileCache | None = None, workers: Workers | None = None
+) -> LoadResult:
     """Read and validate the given content files; `root` is the project root used in messages.
 
-    With a `cache`, a file whose size and modification time are unchanged is not read again.
+    With a `cache`, a file whose size and modification time are unchanged is not read again; with
+    `workers`, the files are shared among them.
     """
     result = LoadResult()
     seen: set[str] = set()
@@ -146,7 +151,8 @@ def load_files(paths: Iterable[Path], root: Path, *, cache: BuildCache | None = 
         seen.add(key)
         wanted.append((path, key, _cached(cache, key, path)))
     to_read = [path for path, _, known in wanted if known is None]
-    fresh = iter(parallel_map(lambda path: _load_entry(path, display_path(path, root), root), to_read))
+    read = partial(_load_entry_under, root)
+    fresh = iter(workers.map(read, to_read) if workers is not None else [read(path) for path in to_read])
     for path, key, known in wanted:
         entry = known
         if entry is None:
@@ -176,11 +182,15 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return status.st_mtime_ns, status.st_size
 
 
-def _cached(cache: BuildCache | None, key: str, path: Path) -> CachedFile | None:
+def _cached(cache: FileCache | None, key: str, path: Path) -> CachedFile | None:
     if cache is None:
         return None
     entry = cache.files.get(key)
     return entry if entry is not None and entry.stamp == _stamp(path) else None
+
+
+def _load_entry_under(root: Path, path: Path) -> CachedFile:
+    return _load_entry(path, display_path(path, root), root)
 
 
 def _load_entry(path: Path, shown: str, root: Path) -> CachedFile:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from cemkit._internal.site.labels import LABELS
 from cemkit._internal.content.models import Playbook
+from cemkit._internal.site.labels import LABELS
 
 WORKSHEET_DIR = "assets/cemkit/worksheets"
 """Site folder of the downloads."""
