@@ -5,9 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from cemkit._internal.build.project import load_project
+from cemkit import Project, SiteSpec, load_project
 from cemkit._internal.site.linkcheck import broken_links
 from cemkit._internal.site.urls import page_src, page_url
 
@@ -35,4 +36,41 @@ def expected_pages(root: Path) -> list[str]:
     return pages
 
 
-__all__ = ["BIN", "broken_links", "expected_pages", "run_mkdocs"]
+@dataclass
+class Output:
+    """Every generated file of one language's site: pages (Markdown) and other files, by site path."""
+
+    pages: dict[str, str] = field(default_factory=dict)
+    files: dict[str, bytes] = field(default_factory=dict)
+
+
+def site_output(
+    root: Path,
+    *,
+    language: str = "en",
+    directory_urls: bool = True,
+    project: Project | None = None,
+    cache_dir: Path | None = None,
+) -> Output | None:
+    """The generated source of one language's site of the project at `root`, or `None` if the content has errors.
+
+    With a `project`, its loaded content is used (and its store): nothing is read again.
+    """
+    own = project is None
+    project = project or Project(root, cache_dir=cache_dir)
+    try:
+        if own:
+            project.load()
+        if project.content.errors:
+            return None
+        source = project.sites([SiteSpec(language, directory_urls)])[language]
+        source.finish()
+        return Output(
+            pages={path: source.text(path) for path in source.pages},
+            files={path: source.path(path).read_bytes() for path in source.files},
+        )
+    finally:
+        project.close()
+
+
+__all__ = ["BIN", "Output", "broken_links", "expected_pages", "run_mkdocs", "site_output"]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from cemkit._internal.build.project import build_site
 from cemkit._internal.content.yamlsource import MAX_FILE_BYTES
 
 from conftest import FIXTURES, run_cli
+from sitecheck import site_output
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(24)
 """The start of a PNG file: enough for the figure check, which reads the signature."""
@@ -136,7 +136,7 @@ def test_real_image_with_alt_text_is_published(mini: Path, capsys: pytest.Captur
     add_figure(mini, '"The <counter> & queue"')
     code, out, _ = run_cli(["--root", str(mini), "validate"], capsys)
     assert (code, out) == (0, "")
-    output = build_site(mini).output
+    output = site_output(mini)
     assert output is not None
     assert output.files["assets/cemkit/media/cases/images/photo.png"] == PNG_BYTES
     page = output.pages["cases/corner-bakery/index.md"]

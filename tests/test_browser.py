@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 
 from browsing import ARTIFACTS, serve, watch_errors
 from conftest import FIXTURES, REPO

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 from cemkit._internal.content.knowledge import KnowledgeBase
 from cemkit._internal.content.models import LANGUAGES, CaseStudy, LocalizedText, iter_texts
 

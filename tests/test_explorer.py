@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from cemkit._internal.build.project import build_site
-
 from browsing import watch_errors
 from conftest import REPO
+from sitecheck import site_output
 
 pytestmark = pytest.mark.slow
 
@@ -68,7 +67,7 @@ def test_an_impossible_combination_says_so(page: Page, shipped_site_url: str) ->
 
 def test_explorer_handles_a_thousand_cases(page: Page, shipped_site_url: str, tmp_path: Path) -> None:
     """With 1,000 cases in the data file the filters still work and count them all."""
-    output = build_site(REPO).output
+    output = site_output(REPO)
     assert output is not None
     data = json.loads(output.files["assets/cemkit/cases.json"])
     base = data["cases"]

@@ -19,7 +19,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 
 from browsing import serve, watch_errors
 from sitecheck import run_mkdocs

@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from cemkit._internal.build.project import build_site, load_project
+from cemkit import Project
 from cemkit._internal.content.models import LANGUAGES, MAX_PLAIN_CHARS
 from cemkit._internal.content.yamlsource import MAX_FILE_BYTES
 
-from sitecheck import run_mkdocs
+from sitecheck import run_mkdocs, site_output
 
 CPU_BUDGET = 2.0
 """Seconds of CPU allowed for each step on a 256 KB file; linear steps take a small fraction of it."""
@@ -139,15 +139,16 @@ def plain_text_case(mini: Path, char: str) -> None:
 
 def assert_linear(mini: Path) -> None:
     """Validate, then (if valid) render both languages, each under the CPU budget."""
+    project = Project(mini)
     with cpu_time() as loading:
-        loaded = load_project(mini)
+        loaded = project.load()
     assert loading[0] < CPU_BUDGET, f"validating took {loading[0]:.2f} s of CPU"
     assert all(problem.path.startswith("cases/corner-bakery.yaml") for problem in loaded.errors)
     if loaded.errors:
         return
     for lang in LANGUAGES:
         with cpu_time() as rendering:
-            output = build_site(mini, language=lang, loaded=loaded).output
+            output = site_output(mini, language=lang, project=project)
         assert output is not None
         assert rendering[0] < CPU_BUDGET, f"rendering {lang} took {rendering[0]:.2f} s of CPU"
 
@@ -183,8 +184,9 @@ def test_plain_text_longer_than_the_limit_is_refused(mini: Path) -> None:
     case = mini / "cases" / "corner-bakery.yaml"
     original = case.read_text(encoding="utf-8")
     case.write_text(original.replace("company: Corner Bakery & Sons", "company: x" + "[" * 249_999), encoding="utf-8")
+    project = Project(mini)
     with cpu_time() as loading:
-        loaded = load_project(mini)
+        loaded = project.load()
     assert loading[0] < CPU_BUDGET
     assert [str(error) for error in loaded.errors] == [
         "cases/corner-bakery.yaml:4:10: plain text may have at most 2000 characters (250000 characters); "
@@ -196,7 +198,8 @@ def test_plain_text_longer_than_the_limit_is_refused(mini: Path) -> None:
 def test_pathological_yaml_is_handled_in_linear_time(mini: Path, name: str) -> None:
     """A whole content file of pathological YAML is refused (or read) under the CPU budget, never with a traceback."""
     (mini / "cases" / "shape.yaml").write_text(fill(YAML_SHAPES[name], lambda text: text), encoding="utf-8")
+    project = Project(mini)
     with cpu_time() as loading:
-        loaded = load_project(mini)
+        loaded = project.load()
     assert loading[0] < CPU_BUDGET, f"validating took {loading[0]:.2f} s of CPU"
     assert [problem.path for problem in loaded.errors][:1] == ["cases/shape.yaml"]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -3,8 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cemkit._internal.build.project import build_site
 from cemkit._internal.content.richtext import check_markdown, escape_markdown, render_markdown, sanitize_html
+
+from sitecheck import site_output
 
 
 def no_refs(ref: object) -> tuple[str, str]:
@@ -13,24 +14,24 @@ def no_refs(ref: object) -> tuple[str, str]:
 
 def test_every_page_in_both_languages(mini: Path) -> None:
     """One page per case, stage and role, plus the indexes, at the same paths in the English and Korean sites."""
-    result, korean = build_site(mini), build_site(mini, language="ko")
-    assert result.output is not None and korean.output is not None
+    result, korean = site_output(mini), site_output(mini, language="ko")
+    assert result is not None and korean is not None
     expected = {
         "cases/index.md", "cases/corner-bakery/index.md", "stages/index.md", "stages/analyse/index.md",
         "roles/index.md", "roles/baker/index.md", "roles/owner/index.md", "glossary/index.md",
         "contributing/fields/index.md", "worksheets/index.md", "worksheets/analyse/index.md",
     }  # fmt: skip
-    assert set(result.output.pages) == expected
-    assert set(korean.output.pages) == expected
-    assert "# 모퉁이 제과점" in korean.output.pages["cases/corner-bakery/index.md"]
-    assert "# Corner Bakery" in result.output.pages["cases/corner-bakery/index.md"]
+    assert set(result.pages) == expected
+    assert set(korean.pages) == expected
+    assert "# 모퉁이 제과점" in korean.pages["cases/corner-bakery/index.md"]
+    assert "# Corner Bakery" in result.pages["cases/corner-bakery/index.md"]
 
 
 def test_plain_text_is_escaped(mini: Path) -> None:
     """A title with HTML and Markdown syntax is shown as text, never as markup."""
-    result = build_site(mini)
-    assert result.output is not None
-    page = result.output.pages["cases/corner-bakery/index.md"]
+    result = site_output(mini)
+    assert result is not None
+    page = result.pages["cases/corner-bakery/index.md"]
     assert page.startswith(
         '---\ntitle: "Corner Bakery &lt;script&gt;alert(1)&lt;/script&gt;"\n---\n\n'
         "# Corner Bakery &lt;script&gt;alert\\(1\\)&lt;/script&gt;\n"
@@ -67,8 +68,8 @@ def test_rich_markdown_renders_lists_links_and_refs() -> None:
 
 def test_links_inside_rich_text_follow_url_style(mini: Path) -> None:
     """Links rendered into HTML point at the built pages, with or without directory URLs."""
-    with_dirs = build_site(mini).output
-    without = build_site(mini, directory_urls=False).output
+    with_dirs = site_output(mini)
+    without = site_output(mini, directory_urls=False)
     assert with_dirs is not None and without is not None
     assert 'href="../../glossary/#term-touchpoint"' in with_dirs.pages["cases/corner-bakery/index.md"]
     assert 'href="../../glossary/index.html#term-touchpoint"' in without.pages["cases/corner-bakery/index.md"]
@@ -76,7 +77,7 @@ def test_links_inside_rich_text_follow_url_style(mini: Path) -> None:
 
 def test_case_data_file(mini: Path) -> None:
     """Each site's JSON data file lists every published case with its names in both languages and its URL there."""
-    output = build_site(mini, language="ko").output
+    output = site_output(mini, language="ko")
     assert output is not None
     data = json.loads(output.files["assets/cemkit/cases.json"])
     assert data["languages"] == ["ko"]
@@ -91,7 +92,7 @@ def test_case_data_file(mini: Path) -> None:
 
 def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:
     """A role's page groups its tasks by stage, each linking to the step's anchor."""
-    output = build_site(mini).output
+    output = site_output(mini)
     assert output is not None
     page = output.pages["roles/baker/index.md"]
     assert (
@@ -101,9 +102,10 @@ def test_role_page_lists_tasks_linking_to_steps(mini: Path) -> None:
     assert 'data-key="analyse/watch-morning"' in page
 
 
-def test_rendering_is_deterministic(mini: Path) -> None:
-    """Two renders of the same content give identical pages and data."""
-    first, second = build_site(mini).output, build_site(mini).output
+def test_rendering_is_deterministic(mini: Path, tmp_path: Path) -> None:
+    """Two renders of the same content, each with a store of its own, give identical pages and data."""
+    first = site_output(mini, cache_dir=tmp_path / "first")
+    second = site_output(mini, cache_dir=tmp_path / "second")
     assert first is not None and second is not None
     assert first.pages == second.pages
     assert first.files == second.files
@@ -111,7 +113,7 @@ def test_rendering_is_deterministic(mini: Path) -> None:
 
 def test_term_link_reads_naturally_inside_english_sentences(mini: Path) -> None:
     """A bare [[term]] shows the term in lower case in English prose; the glossary keeps its capital."""
-    output = build_site(mini).output
+    output = site_output(mini)
     assert output is not None
     assert (
         'href="../../glossary/#term-touchpoint" rel="noopener noreferrer">touchpoint</a>'

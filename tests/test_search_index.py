@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 from cemkit._internal.site.search_data import KoreanAnalyzer, enrich_entries, korean_words, page_keywords
 
 from sitecheck import run_mkdocs

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from cemkit._internal.build.project import build_site
 from cemkit._internal.content.images import MAX_IMAGE_BYTES, sniff_format
 
 from conftest import run_cli
-from sitecheck import run_mkdocs
+from sitecheck import run_mkdocs, site_output
 
 CASE = "cases/corner-bakery.yaml"
 PLAYBOOK = "playbooks/analyse.yaml"
@@ -142,7 +141,7 @@ def test_figures_must_be_raster_images(
 
 
 def _published(mini: Path) -> list[str]:
-    output = build_site(mini).output
+    output = site_output(mini)
     return list(output.files) if output is not None else []
 
 
@@ -180,7 +179,7 @@ def test_worksheet_csv_cells_never_start_a_formula(mini: Path, start: str) -> No
     formula = f'{start}HYPERLINK("https://example.org/x","Click")'
     replace_in(mini, PLAYBOOK, "label: {en: Customer, ko: 고객}", f"label: {{en: {yaml_string(formula)}, ko: 고객}}")
     replace_in(mini, PLAYBOOK, "example: {en: Commuters,", f"example: {{en: {yaml_string(start + '1+1')},")
-    output = build_site(mini).output
+    output = site_output(mini)
     assert output is not None
     data = output.files["assets/cemkit/worksheets/cem-worksheet-1-analyse-en.csv"].decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(data)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 from cemkit._internal.cli import main
 
 from conftest import FIXTURES, REPO

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from cemkit._internal.build.project import load_project
+from cemkit import load_project
 from cemkit._internal.site.worksheets import CSV_COLUMNS
 
 from browsing import ARTIFACTS, watch_errors

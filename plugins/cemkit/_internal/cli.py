@@ -13,10 +13,10 @@ from pathlib import Path
 
 from cemkit._internal.adapters.export import export_site
 from cemkit._internal.build.project import load_project
+from cemkit._internal.build.scaffold import new_case
 from cemkit._internal.content.diagnostics import CemkitError, Diagnostic, Severity, display_path
 from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit._internal.content.loader import CONTENT_DIRS, find_content_files
-from cemkit._internal.content.scaffold import new_case
 from cemkit._internal.content.schema import SCHEMAS, schema_text, stale_schemas, write_schemas
 from cemkit._internal.site.linkcheck import broken_links
 

@@ -56,13 +56,22 @@ def load_project(
     content_dirs: tuple[str, ...] = CONTENT_DIRS,
     paths: list[Path] | None = None,
     lint: LintOptions | None = None,
+    parallel: bool = True,
+) -> Content:
+    """Load and link the content of the project at `root` (or only `paths`, if given)."""
+    return load_content(root, content_dirs=content_dirs, paths=paths, lint=lint, parallel=parallel)
+
+
+def load_content(
+    root: Path,
+    *,
+    content_dirs: tuple[str, ...] = CONTENT_DIRS,
+    paths: list[Path] | None = None,
+    lint: LintOptions | None = None,
     cache: FileCache | None = None,
     parallel: bool = True,
 ) -> Content:
-    """Load and link the content of the project at `root` (or only `paths`, if given).
-
-    A `cache` kept between calls (as `mkdocs serve` does) avoids re-reading unchanged files.
-    """
+    """`load_project`, with a `cache` kept between calls (as a long-lived `Project` does) so unchanged files are not read again."""
     workers = Workers(parallel=parallel)
     try:
         with collector_paused():
@@ -99,7 +108,7 @@ def _load(
     problems: list[Diagnostic] = []
     if paths is None:
         paths, problems = find_content_files(root, content_dirs)
-    loaded = load_files(paths, root, cache=cache, workers=workers)
+    loaded = load_files(paths, root, cache=cache, map_files=workers.map)
     diagnostics = [*problems, *loaded.diagnostics]
     knowledge, link_problems = link_documents(loaded.documents, known=loaded.invalid_ids)
     if loaded.unreadable:
@@ -143,7 +152,7 @@ class Project:
     def load(self) -> Content:
         """Load and link the content again (only changed files are read again)."""
         self._end_sources()
-        self.content = load_project(
+        self.content = load_content(
             self.root, content_dirs=self.content_dirs, lint=self.lint, cache=self._files, parallel=self.parallel
         )
         return self.content
@@ -159,7 +168,7 @@ class Project:
         knowledge = self.content.knowledge if not self.content.errors else None
         if knowledge is None:
             self._sources = {
-                spec.lang: SiteSource.error_site(spec, self._store(spec), self.content.errors) for spec in specs
+                spec.lang: SiteSource._error_site(spec, self._store(spec), self.content.errors) for spec in specs
             }
             return self._sources
         self._workers = Workers(parallel=self.parallel)
@@ -168,7 +177,7 @@ class Project:
         for spec in specs:
             files = site_files(knowledge, self.root, spec)
             source = SiteSource(spec, self._store(spec), files, knowledge, self._workers)
-            source.render_ahead(plans, digests, salt=f"{salt}|{spec.lang}|{spec.directory_urls}", token=token)
+            source._render_ahead(plans, digests, salt=f"{salt}|{spec.lang}|{spec.directory_urls}", token=token)
             self._sources[spec.lang] = source
         return self._sources
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -31,9 +31,6 @@ from cemkit._internal.content.yamlsource import (
     read_yaml_file,
     to_data,
 )
-
-if TYPE_CHECKING:
-    from cemkit._internal.build.workers import Workers
 
 CONTENT_DIRS: tuple[str, ...] = ("cases", "playbooks")
 """Folders of a project that hold content, relative to its root."""
@@ -132,13 +129,17 @@ def find_content_files(root: Path, dirs: Iterable[str] = CONTENT_DIRS) -> tuple[
     return sorted(files), problems
 
 
+MapFunction = Callable[[Callable[[Path], CachedFile], Sequence[Path]], list[CachedFile]]
+"""`map` over files, e.g. `Workers.map`, which shares them among the cores."""
+
+
 def load_files(
-    paths: Iterable[Path], root: Path, *, cache: FileCache | None = None, workers: Workers | None = None
+    paths: Iterable[Path], root: Path, *, cache: FileCache | None = None, map_files: MapFunction | None = None
 ) -> LoadResult:
     """Read and validate the given content files; `root` is the project root used in messages.
 
     With a `cache`, a file whose size and modification time are unchanged is not read again; with
-    `workers`, the files are shared among them.
+    `map_files`, the files are read through it (e.g. on several cores).
     """
     result = LoadResult()
     seen: set[str] = set()
@@ -152,7 +153,7 @@ def load_files(
         wanted.append((path, key, _cached(cache, key, path)))
     to_read = [path for path, _, known in wanted if known is None]
     read = partial(_load_entry_under, root)
-    fresh = iter(workers.map(read, to_read) if workers is not None else [read(path) for path in to_read])
+    fresh = iter(map_files(read, to_read) if map_files is not None else [read(path) for path in to_read])
     for path, key, known in wanted:
         entry = known
         if entry is None:

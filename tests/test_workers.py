@@ -1,0 +1,138 @@
+"""One way to use more cores: the same results with workers as without, and none left behind."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from cemkit._internal.build import workers as workers_module
+from cemkit._internal.build.workers import Workers, shared
+
+from conftest import FIXTURES, run_cli
+from sitecheck import site_output
+
+
+def _square(number: int) -> int:
+    return number * number
+
+
+def _pid(_: object) -> int:
+    return os.getpid()
+
+
+def _fails_in_a_worker(number: int) -> int:
+    if os.getpid() != PARENT:
+        raise RuntimeError("worker trouble")
+    return number + 1
+
+
+PARENT = os.getpid()
+
+
+def _shared_length(token: str) -> int:
+    return len(shared(token, "items"))
+
+
+@pytest.fixture
+def two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every machine look like it has two cores and no other thread."""
+    monkeypatch.setattr(workers_module, "usable_cores", lambda: 2)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_map_shares_the_work_and_keeps_the_order() -> None:
+    workers = Workers()
+    try:
+        items = list(range(1000))
+        assert workers.map(_square, items) == [n * n for n in items]
+        assert len(set(workers.map(_pid, items))) == 2  # this process and one worker
+    finally:
+        workers.close()
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_failing_worker_costs_time_not_results() -> None:
+    workers = Workers()
+    try:
+        assert workers.map(_fails_in_a_worker, list(range(400))) == list(range(1, 401))
+    finally:
+        workers.close()
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_jobs_read_what_was_shared_before_the_fork() -> None:
+    workers = Workers()
+    try:
+        token = workers.share(items=[1, 2, 3])
+        assert workers.submit(_shared_length, token).result() == 3
+    finally:
+        workers.close()
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_other_threads_or_parallel_off_run_every_job_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Workers(parallel=False).processes == 0
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. mkdocs serve's file watcher
+    workers = Workers()
+    assert workers.processes == 0
+    assert set(workers.map(_pid, list(range(500)))) == {os.getpid()}
+    future = workers.submit(_square, 7)
+    assert future.result() == 49
+    workers.close()
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_closing_leaves_no_worker() -> None:
+    workers = Workers()
+    pids = set(workers.map(_pid, list(range(300)))) - {os.getpid()}
+    workers.close()
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # already collected: not a child any more
+
+
+def _large_project(mini: Path, copies: int) -> None:
+    """`copies` valid cases plus every bad fixture, so the workers see both kinds of file."""
+    template = (mini / "cases" / "corner-bakery.yaml").read_text(encoding="utf-8")
+    for index in range(copies):
+        text = template.replace("id: corner-bakery", f"id: bakery-{index:04d}", 1)
+        (mini / "cases" / f"bakery-{index:04d}.yaml").write_text(text, encoding="utf-8")
+    for bad in sorted((FIXTURES / "bad").glob("*.yaml")):
+        shutil.copyfile(bad, mini / "cases" / bad.name)
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_validate_reports_the_same_on_several_cores_as_on_one(
+    mini: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _large_project(mini, 300)
+    parallel_code, parallel_out, parallel_err = run_cli(["--root", str(mini), "validate"], capsys)
+    monkeypatch.setattr(workers_module, "usable_cores", lambda: 1)
+    serial_code, serial_out, serial_err = run_cli(["--root", str(mini), "validate"], capsys)
+    assert parallel_code == serial_code == 1
+    assert parallel_out == serial_out
+    assert parallel_err == serial_err
+    assert "cases/duplicate-id.yaml:2:5: " in parallel_out  # found by the linker, placed by reading the file again
+    assert "cases/alias-bomb.yaml:1:4: " in parallel_out
+    assert "bakery-0123" not in parallel_out
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_pages_rendered_by_workers_are_the_same_as_rendered_here(
+    mini: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    template = (mini / "cases" / "corner-bakery.yaml").read_text(encoding="utf-8")
+    for index in range(80):  # enough pages for several rendering jobs
+        text = template.replace("id: corner-bakery", f"id: bakery-{index:02d}", 1)
+        (mini / "cases" / f"bakery-{index:02d}.yaml").write_text(text, encoding="utf-8")
+    forked = site_output(mini, language="ko", cache_dir=tmp_path / "forked")
+    monkeypatch.setattr(workers_module, "usable_cores", lambda: 1)
+    here = site_output(mini, language="ko", cache_dir=tmp_path / "here")
+    assert forked is not None and here is not None
+    assert forked == here
+    assert len(forked.pages) > 80
