@@ -17,7 +17,7 @@ LAYERS = ["content", "site", "build", "adapters", "cli"]
 """Each layer may import the ones before it, never those after it."""
 MADE_BY_CEMKIT = {"Content", "KnowledgeBase", "SiteSource"}
 """Public classes that users receive but never construct: their constructors are not part of the API."""
-ENGINE_ADAPTERS = {"_internal/adapters/mkdocs.py", "_internal/adapters/mkdocs_sites.py"}
+ENGINE_ADAPTERS = {"_internal/adapters/mkdocs.py", "_internal/adapters/mkdocs_setup.py"}
 
 
 def _imports(module: Path) -> list[str]:

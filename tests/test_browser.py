@@ -82,7 +82,7 @@ def test_language_menu_lands_on_the_same_page(browser: Browser, shipped_site_url
     page.locator(".md-select__link[hreflang=en]").click()
     page.wait_for_url(shipped_site_url + "cases/westin/")
     assert page.locator(".md-search__input").get_attribute("placeholder") == "Search"
-    page.goto(shipped_site_url + "reference/loader/")
+    page.goto(shipped_site_url + "reference/content/")
     page.locator(".md-header__option .md-select").hover()
     page.locator(".md-select__link[hreflang=ko]").click()
     page.wait_for_url(shipped_site_url + "ko/")

@@ -44,7 +44,7 @@ def test_edit_link_opens_the_yaml_source(shipped_site: Path) -> None:
 
 def test_reference_section_is_built_from_docstrings(shipped_site: Path) -> None:
     """The developer reference shows the package's docstrings."""
-    html = (shipped_site / "reference" / "loader" / "index.html").read_text(encoding="utf-8")
+    html = (shipped_site / "reference" / "content" / "index.html").read_text(encoding="utf-8")
     assert "load_document" in html
     assert "Read one file; return its document if it is valid, and its problems." in html
 

@@ -8,51 +8,36 @@ writes into a staging folder that replaces `site_dir` only when every language b
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
-from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
 
-from cemkit._internal.adapters.mkdocs_sites import Command, TranslationSites, markdown_pages
+from cemkit._internal.adapters.mkdocs_setup import (
+    CemkitConfig,
+    Command,
+    TranslationSites,
+    enrich_search,
+    generated_file,
+    markdown_pages,
+    prepare_config,
+    project_root,
+)
 from cemkit._internal.build.project import Project
 from cemkit._internal.build.source import SiteSource, SiteSpec
 from cemkit._internal.build.staging import StagedSite
 from cemkit._internal.build.termination import InterruptOnTermination
 from cemkit._internal.content.diagnostics import CemkitError, Severity
-from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
-from cemkit._internal.content.loader import CONTENT_DIRS
-from cemkit._internal.content.models import LANGUAGES
-from cemkit._internal.site.search_data import SEARCH_FIELDS, enrich_entries, page_keywords
-from cemkit._internal.site.static_files import ASSET_FILES
+from cemkit._internal.content.lint import LintOptions
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
+    from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("cemkit")
-REQUIRED_EXTENSIONS = ("attr_list", "toc", "tables")
-
-
-class CemkitConfig(Config):
-    """Options of the `cem` plugin in `mkdocs.yml`."""
-
-    project_dir = c.Optional(c.Dir(exists=True))
-    """Folder holding `cases/` and `playbooks/`; defaults to the folder of `mkdocs.yml`."""
-    content_dirs = c.ListOfItems(c.Type(str), default=list(CONTENT_DIRS))
-    language = c.Choice(LANGUAGES, default=LANGUAGES[0])
-    translations = c.DictOfItems(c.Type(str), default={})
-    """The other languages' sites, built with this one into `<site_dir>/<language>/`: language -> config file."""
-    review_max_age_days = c.Type(int, default=DEFAULT_MAX_REVIEW_AGE_DAYS)
-    parallel = c.Type(bool, default=True)
-    """Render pages on the other cores while MkDocs builds (when there are some)."""
-    cache_dir = c.Optional(c.Type(str))
-    """Where generated files are kept between builds; defaults to `.cache/cemkit` in the project folder."""
 
 
 class CemkitPlugin(BasePlugin[CemkitConfig]):
@@ -76,39 +61,26 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.termination.install()  # so that SIGTERM, like Ctrl-C, reaches `on_shutdown`
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        if self.command == "build" and self.main_site is None:
+        if self.command == "build" and self.main_site is None and not self.serving:  # (`serve --clean` says "build")
             self.staged = StagedSite(Path(config.site_dir), keep_existing=self.dirty)
             config.site_dir = str(self.staged.path)  # the translations, loaded below, go into its <lang>/
-        if missing := [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]:
-            raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
+        prepare_config(config)
         for lang, config_file in self.config.translations.items():
-            if lang not in LANGUAGES or lang == self.config.language:
-                raise PluginError(f"cemkit: translations: '{lang}' is not another language of the site")
-            self.translations.load(lang, _root(config) / config_file, parent=config)
-        if (search := _search_plugin(config)) is not None:
-            for name, spec in SEARCH_FIELDS.items():
-                search.config.fields.setdefault(name, dict(spec))
-        config.extra_css += [path for path in ASSET_FILES if path.endswith(".css") and path not in config.extra_css]
-        js = [path for path in ASSET_FILES if path.endswith(".js") and path not in config.extra_javascript]
-        config.extra_javascript += js
+            self.translations.load(lang, project_root(config) / config_file, parent=config, main=self.config.language)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         if self.main_site is None:
             self._load_sources(config)
-        sources = (self.main_site or self).sources
-        source = sources[self.config.language]
+        source = self._source()
         for file in self.translations.own_files(files):
             files.remove(file)
         for site_path in [*source.pages, *source.files]:
-            file = File.generated(config, site_path, abs_src_path=str(source.path(site_path)))
-            if site_path in source.edit_paths:
-                file.edit_uri = _relative(_root(config) / source.edit_paths[site_path], Path(config.docs_dir))
             if (existing := files.get_file_from_path(site_path)) is not None:
                 if existing.generated_by is None:
                     log.warning(f"{config.docs_dir}/{site_path} is replaced by a generated page; rename it")
                 files.remove(existing)
-            files.append(file)
+            files.append(generated_file(config, source, site_path, project_root(config)))
         if self.dirty:
             source.finish()  # MkDocs compares the pages' times before it reads them
         source.start_korean_analysis()
@@ -117,7 +89,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
     def _load_sources(self, config: MkDocsConfig) -> None:
         if self.project is None:
             self.project = Project(
-                Path(self.config.project_dir) if self.config.project_dir else _root(config),
+                self._root(config),
                 content_dirs=tuple(self.config.content_dirs),
                 lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
                 cache_dir=Path(self.config.cache_dir) if self.config.cache_dir else None,
@@ -134,19 +106,16 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:  # noqa: ARG002
         if page.file.generated_by is not None:
-            (self.main_site or self).sources[self.config.language].ready(page.file.src_uri)
+            self._source().ready(page.file.src_uri)
         return page
 
     @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        source = (self.main_site or self).sources[self.config.language]
-        entries = getattr(getattr(_search_plugin(config), "search_index", None), "entries", None)
-        if source.knowledge is not None and isinstance(entries, list):
-            keywords = page_keywords(source.knowledge, source.spec.lang, directory_urls=config.use_directory_urls)
-            try:
-                enrich_entries(entries, keywords, source.korean_expansions())
-            except CemkitError as error:
-                raise PluginError(f"cemkit: {error}") from error
+        source = self._source()
+        try:
+            enrich_search(config, source, keep_previous=self.dirty and not self.serving)
+        except CemkitError as error:
+            raise PluginError(f"cemkit: {error}") from error
         if self.dirty:
             source.remove_outputs(Path(config.site_dir))
         self.built, self.pending = True, config.site_dir if self.main_site is None else None
@@ -157,8 +126,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.built = False
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:  # noqa: ARG002
-        root = Path(self.config.project_dir) if self.config.project_dir else _root(config)
-        for path in [*(str(root / name) for name in self.config.content_dirs), *self.translations.watched()]:
+        content = [str(self._root(config) / name) for name in self.config.content_dirs]
+        for path in [*content, *self.translations.watched()]:
             if Path(path).exists():
                 server.watch(path, recursive=True)
         self.serving = True  # `serve --clean` reports itself as "build" at start-up
@@ -193,15 +162,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
                 if not succeeded:
                     log.error(f"the build failed, so {staged.target} keeps the last site that built")
 
+    def _source(self) -> SiteSource:
+        return (self.main_site or self).sources[self.config.language]
 
-def _search_plugin(config: MkDocsConfig) -> Any:
-    """Material's (or MkDocs') search plugin, if the site has one."""
-    return next((plugin for name, plugin in config.plugins.items() if name.split("/")[-1] == "search"), None)
-
-
-def _root(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path or "mkdocs.yml").resolve().parent
-
-
-def _relative(path: Path, start: Path) -> str:
-    return os.path.relpath(path, start).replace(os.sep, "/")
+    def _root(self, config: MkDocsConfig) -> Path:
+        return Path(self.config.project_dir) if self.config.project_dir else project_root(config)

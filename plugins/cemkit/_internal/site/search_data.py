@@ -204,3 +204,15 @@ def _unique(items: Iterable[str]) -> list[str]:
     unique = dict.fromkeys(items)
     unique.pop("", None)
     return list(unique)
+
+
+def merge_entries(
+    previous: list[MutableMapping[str, Any]], current: list[MutableMapping[str, Any]]
+) -> list[MutableMapping[str, Any]]:
+    """The index of a `--dirty` build: the earlier index's entries of the pages not rebuilt, then those rebuilt."""
+    rebuilt = {_page_of(entry) for entry in current}
+    return [entry for entry in previous if _page_of(entry) not in rebuilt] + current
+
+
+def _page_of(entry: Mapping[str, Any]) -> str:
+    return str(entry.get("location", "")).split("#", 1)[0]

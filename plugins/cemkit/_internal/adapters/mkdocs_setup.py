@@ -1,0 +1,164 @@
+"""What the `cem` plugin sets up in MkDocs or ProperDocs: its options, the site's settings, the other languages' sites.
+
+MkDocs keeps one instance of each plugin per configuration class and hands it to every configuration
+loaded in the process. Each language's site is therefore loaded with a configuration class of its
+own, so that its plugins (search, cem ...) are its own and are kept between `mkdocs serve` rebuilds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from mkdocs.commands.build import build
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.structure.files import File, Files
+
+from cemkit._internal.build.source import SiteSource
+from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS
+from cemkit._internal.content.loader import CONTENT_DIRS
+from cemkit._internal.content.models import LANGUAGES
+from cemkit._internal.site.search_data import SEARCH_FIELDS, enrich_entries, merge_entries, page_keywords
+from cemkit._internal.site.static_files import ASSET_FILES
+
+Command = Literal["build", "gh-deploy", "serve"]
+REQUIRED_EXTENSIONS = ("attr_list", "toc", "tables")
+
+
+class CemkitConfig(Config):
+    """Options of the `cem` plugin in `mkdocs.yml`."""
+
+    project_dir = c.Optional(c.Dir(exists=True))
+    """Folder holding `cases/` and `playbooks/`; defaults to the folder of `mkdocs.yml`."""
+    content_dirs = c.ListOfItems(c.Type(str), default=list(CONTENT_DIRS))
+    language = c.Choice(LANGUAGES, default=LANGUAGES[0])
+    translations = c.DictOfItems(c.Type(str), default={})
+    """The other languages' sites, built with this one into `<site_dir>/<language>/`: language -> config file."""
+    review_max_age_days = c.Type(int, default=DEFAULT_MAX_REVIEW_AGE_DAYS)
+    parallel = c.Type(bool, default=True)
+    """Render pages on the other cores while MkDocs builds (when there are some)."""
+    cache_dir = c.Optional(c.Type(str))
+    """Where generated files are kept between builds; defaults to `.cache/cemkit` in the project folder."""
+
+
+class TranslationSites:
+    """The sites listed under the plugin's `translations`, by language."""
+
+    def __init__(self) -> None:
+        self.configs: dict[str, MkDocsConfig] = {}
+        self._classes: dict[str, type[MkDocsConfig]] = {}
+        self._started: set[str] = set()
+
+    def load(self, lang: str, config_file: Path, *, parent: MkDocsConfig, main: str) -> MkDocsConfig:
+        """Read the settings of the `lang` site, to be built into the `<lang>/` folder of the `main` language's site."""
+        if lang not in LANGUAGES or lang == main:
+            others = ", ".join(code for code in LANGUAGES if code != main)
+            raise PluginError(f"cemkit: translations: '{lang}' is not another language of the site ({others})")
+        if lang not in self._classes:  # a fresh `plugins` option: a plugin cache of this language's own
+            options = {"plugins": c.Plugins(theme_key="theme", default=["search"])}
+            self._classes[lang] = type(f"{lang.title()}SiteConfig", (MkDocsConfig,), options)
+        config = self._classes[lang](config_file_path=str(config_file))
+        try:
+            with config_file.open("rb") as handle:
+                config.load_file(handle)
+        except (ConfigurationError, OSError) as error:
+            raise PluginError(f"cemkit: {config_file}: {error}") from error
+        config.load_dict({"site_dir": str(Path(parent.site_dir) / lang), "strict": parent.strict})
+        errors, _ = config.validate()
+        if errors:
+            problems = "; ".join(f"{name}: {error}" for name, error in errors)
+            raise PluginError(f"cemkit: {config_file}: {problems}")
+        if parent.site_url:
+            config.site_url = f"{parent.site_url.rstrip('/')}/{lang}/"
+        self.configs[lang] = config
+        return config
+
+    def own_files(self, files: Files) -> list[File]:
+        """The main site's files that belong to a translation (its pages inside the main `docs_dir`)."""
+        folders = [Path(config.docs_dir).resolve() for config in self.configs.values()]
+        return [
+            file
+            for file in files
+            if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(f) for f in folders)
+        ]
+
+    def build(self, lang: str, *, command: Command, dirty: bool, main: Any) -> None:
+        """Build the `lang` site; its `cem` plugin takes its pages from the `main` site's plugin."""
+        config = self.configs[lang]
+        if lang not in self._started:
+            config.plugins.on_startup(command=command, dirty=dirty)
+            self._started.add(lang)
+        for plugin in config.plugins.values():
+            if hasattr(plugin, "main_site"):
+                plugin.main_site = main
+        build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
+
+    def watched(self) -> list[str]:
+        """Files and folders to watch while serving: each translation's config file and pages."""
+        return [path for config in self.configs.values() for path in (config.config_file_path, config.docs_dir) if path]
+
+    def shutdown(self) -> None:
+        """Let the translations' plugins clean up."""
+        for config in self.configs.values():
+            config.plugins.on_shutdown()
+        self.configs.clear()
+        self._started.clear()
+
+
+def markdown_pages(config: MkDocsConfig) -> tuple[Path, ...]:
+    """The Markdown pages in a site's `docs_dir`."""
+    return tuple(sorted(Path(config.docs_dir).rglob("*.md")))
+
+
+def prepare_config(config: MkDocsConfig) -> None:
+    """Check the Markdown extensions the pages need; add the search fields, the stylesheet and the scripts."""
+    if missing := [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]:
+        raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
+    if (search := search_plugin(config)) is not None:
+        for name, spec in SEARCH_FIELDS.items():
+            search.config.fields.setdefault(name, dict(spec))
+    for path in ASSET_FILES:
+        wanted = config.extra_css if path.endswith(".css") else config.extra_javascript
+        if path not in wanted:
+            wanted.append(path)
+
+
+def generated_file(config: MkDocsConfig, source: SiteSource, site_path: str, root: Path) -> File:
+    """A file of the site source, with an edit link to the YAML file it comes from."""
+    file = File.generated(config, site_path, abs_src_path=str(source.path(site_path)))
+    if site_path in source.edit_paths:
+        edited = os.path.relpath(root / source.edit_paths[site_path], Path(config.docs_dir))
+        file.edit_uri = edited.replace(os.sep, "/")
+    return file
+
+
+def enrich_search(config: MkDocsConfig, source: SiteSource, *, keep_previous: bool) -> None:
+    """Add cemkit's fields to the search index.
+
+    With `keep_previous` (`build --dirty`), the earlier index's entries of the pages not rebuilt are kept.
+    """
+    entries = getattr(getattr(search_plugin(config), "search_index", None), "entries", None)
+    if not isinstance(entries, list):
+        return
+    if source.knowledge is not None:
+        keywords = page_keywords(source.knowledge, source.spec.lang, directory_urls=config.use_directory_urls)
+        enrich_entries(entries, keywords, source.korean_expansions())
+    previous = Path(config.site_dir) / "search" / "search_index.json"
+    if keep_previous and previous.is_file():
+        docs = json.loads(previous.read_text(encoding="utf-8")).get("docs", [])
+        entries[:] = merge_entries(docs, entries)
+
+
+def search_plugin(config: MkDocsConfig) -> Any:
+    """Material's (or MkDocs') search plugin, if the site has one."""
+    return next((plugin for name, plugin in config.plugins.items() if name.split("/")[-1] == "search"), None)
+
+
+def project_root(config: MkDocsConfig) -> Path:
+    """The folder of the site's `mkdocs.yml`."""
+    return Path(config.config_file_path or "mkdocs.yml").resolve().parent
