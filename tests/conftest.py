@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,27 +45,31 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def shipped_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The repository's own site, built once with --strict and served on localhost."""
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The repository's own site, built once per test run with --strict (tests only read it)."""
     site = tmp_path_factory.mktemp("shipped") / "site"
-    result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO)
+    result = run_mkdocs("build", "--strict", "-d", str(site), cwd=REPO, env={"PYTHONHASHSEED": "0"})
     assert result.returncode == 0, result.stderr
-    with serve(site) as url:
+    return site
+
+
+@pytest.fixture(scope="session")
+def shipped_site_url(shipped_site: Path) -> Iterator[str]:
+    """The repository's own site, served on localhost."""
+    with serve(shipped_site) as url:
         yield url
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every `os.fork` made by the test, recorded (the workers of `cemkit._internal.build.workers` and `cemkit.background`)."""
-    made: list[int] = []
-    real_fork: Callable[[], int] = os.fork
+def site_files(site: Path) -> dict[str, bytes]:
+    """Every file of a built site by path."""
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in sorted(site.rglob("*")) if path.is_file()}
 
-    def counting_fork() -> int:
-        made.append(1)
-        return real_fork()
 
-    monkeypatch.setattr(os, "fork", counting_fork)
-    return made
+def copy_of_repository(target: Path) -> Path:
+    """A copy of the repository's project files (no store of generated files, no build, no tool caches)."""
+    ignored = (".git", ".venv", "site", "test-artifacts", ".cache", "__pycache__", ".mypy_cache", ".ruff_cache")
+    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(*ignored, ".pytest_cache"))
+    return target
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

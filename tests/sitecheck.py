@@ -15,9 +15,11 @@ from cemkit._internal.site.urls import page_src, page_url
 BIN = Path(sys.executable).parent
 
 
-def run_mkdocs(*args: str, cwd: Path, tool: str = "mkdocs", timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_mkdocs(
+    *args: str, cwd: Path, tool: str = "mkdocs", timeout: float = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run an MkDocs command line in `cwd` and capture its output (`timeout` in seconds raises if exceeded)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     return subprocess.run(
         [str(BIN / tool), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )

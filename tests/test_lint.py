@@ -10,6 +10,8 @@ from conftest import run_cli
 from sitecheck import run_mkdocs
 
 CASE = "cases/corner-bakery.yaml"
+TODAY = ["--today", "2026-06-01"]
+"""The fixture was reviewed on 2026-01-01: counting from a fixed day keeps these tests true in any year."""
 
 EDITS: dict[str, tuple[str, str, str, str]] = {
     # name: (file, old text, new text, expected warning)
@@ -57,24 +59,25 @@ def apply(project: Path, name: str) -> str:
 
 def test_the_fixture_project_is_clean(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Without edits there is nothing to warn about, even with --strict."""
-    assert run_cli(["--root", str(mini), "validate", "--strict", "--max-review-age", "36500"], capsys)[:2] == (0, "")
+    assert run_cli(["--root", str(mini), "validate", "--strict", *TODAY], capsys)[:2] == (0, "")
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
 def test_lint_warning_fails_only_strict(name: str, mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The warning names the line; plain validation passes, --strict fails."""
     warning = apply(mini, name)
-    code, out, _ = run_cli(["--root", str(mini), "validate", "--max-review-age", "730"], capsys)
+    code, out, _ = run_cli(["--root", str(mini), "validate", *TODAY], capsys)
     assert code == 0
     assert [line for line in out.splitlines() if line.startswith(warning)], out
-    code, out, _ = run_cli(["--root", str(mini), "validate", "--strict"], capsys)
+    code, out, _ = run_cli(["--root", str(mini), "validate", "--strict", *TODAY], capsys)
     assert code == 1
 
 
 def test_review_age_is_configurable(mini: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A longer allowed review age silences the overdue warning."""
     apply(mini, "review-overdue")
-    assert run_cli(["--root", str(mini), "validate", "--strict", "--max-review-age", "100000"], capsys)[0] == 0
+    assert run_cli(["--root", str(mini), "validate", "--strict", *TODAY], capsys)[0] == 1
+    assert run_cli(["--root", str(mini), "validate", "--strict", "--max-review-age", "100000", *TODAY], capsys)[0] == 0
 
 
 @pytest.mark.slow

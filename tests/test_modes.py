@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
-from sitecheck import BIN, run_mkdocs
 from test_serve import fetch, free_port, wait_for
 from test_staging import leftovers, snapshot
+
+from sitecheck import BIN, run_mkdocs
 
 pytestmark = pytest.mark.slow
 

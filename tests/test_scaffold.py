@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, run_cli
+from conftest import copy_of_repository, run_cli
 from sitecheck import run_mkdocs
 
 FILLED = {
@@ -86,8 +85,7 @@ def test_new_case_rejects_a_bad_id(mini: Path, capsys: pytest.CaptureFixture[str
 @pytest.mark.slow
 def test_editor_adds_a_case_to_the_real_project(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """An editor's whole round trip on a copy of this project: scaffold, fill, validate, build, find it everywhere."""
-    project = tmp_path / "project"
-    shutil.copytree(REPO, project, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-artifacts", ".cache", "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"))
+    project = copy_of_repository(tmp_path / "project")
     assert run_cli(["--root", str(project), "new", "case", "morning-bakery"], capsys)[0] == 0
     path = project / "cases" / "morning-bakery.yaml"
     path.write_text(

@@ -125,15 +125,3 @@ def test_dirty_serve_stops_serving_a_deleted_case(mini: Path, tool: str) -> None
         assert [status(url) for url in urls] == [404, 404]
         assert "Watching customers pays." in fetch(base + "cases/corner-bakery/")
         assert process.poll() is None
-
-
-@pytest.mark.parametrize("tool", ["mkdocs", "properdocs"])
-def test_sigterm_ends_serve_without_leftovers(mini: Path, tool: str) -> None:
-    """SIGTERM (CI time-outs, `docker stop`) ends `serve` like Ctrl-C: no temporary folder is left."""
-    with serving(mini, tool) as (base, process):
-        wait_for(base + "ko/cases/corner-bakery/", lambda page: "고객 관찰은 효과가 있습니다." in page)
-        assert any((mini.parent / "tmp").iterdir())
-        process.terminate()
-        output, _ = process.communicate(timeout=30)
-    assert "Traceback" not in output
-    assert sorted(path.name for path in (mini.parent / "tmp").iterdir()) == []

@@ -85,36 +85,6 @@ def test_killed_build_keeps_the_last_good_site(mini: Path) -> None:
     assert snapshot(site) == good
 
 
-@pytest.mark.slow
-def test_sigterm_ends_a_build_like_ctrl_c(mini: Path, tmp_path: Path) -> None:
-    """A build ended by SIGTERM keeps the last good site and leaves no staging or temporary folder."""
-    assert run_mkdocs("build", cwd=mini).returncode == 0
-    site = mini / "site"
-    good = snapshot(site)
-    temp = tmp_path / "tmp"
-    temp.mkdir()
-    process = subprocess.Popen(
-        [str(BIN / "mkdocs"), "build"],
-        cwd=mini,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(temp)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not any(
-        path.is_file() for folder in mini.glob(".site.cemkit-staging-*") for path in folder.rglob("*.html")
-    ):
-        time.sleep(0.05)
-    process.terminate()
-    _, errors = process.communicate(timeout=30)
-    assert process.returncode != 0
-    assert "Traceback" not in errors
-    assert leftovers(mini) == []
-    assert list(temp.iterdir()) == []
-    assert snapshot(site) == good
-
-
 def test_publish_replaces_and_discard_keeps(tmp_path: Path) -> None:
     """`publish` swaps the staged folder in; `discard` leaves the site untouched; both leave nothing behind."""
     site = tmp_path / "site"

@@ -60,7 +60,9 @@ def add_second_case(mini: Path) -> Path:
     return second
 
 
-def test_a_second_build_renders_nothing_and_gives_the_same_files(mini: Path, tmp_path: Path, rendered: list[str]) -> None:
+def test_a_second_build_renders_nothing_and_gives_the_same_files(
+    mini: Path, tmp_path: Path, rendered: list[str]
+) -> None:
     add_second_case(mini)
     first = build(mini, tmp_path / "cache")
     assert "cases/night-bakery/index.md" in rendered

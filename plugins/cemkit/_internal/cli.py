@@ -6,6 +6,7 @@ Each subcommand is a function returning an exit code: 0 ok, 1 invalid content, 2
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -49,6 +50,13 @@ def get_parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_REVIEW_AGE_DAYS,
         metavar="DAYS",
         help=f"warn about cases reviewed longer ago than this (default: {DEFAULT_MAX_REVIEW_AGE_DAYS})",
+    )
+    validate.add_argument(
+        "--today",
+        type=dt.date.fromisoformat,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the date review ages are counted to (default: today)",
     )
 
     schema = commands.add_parser("schema", help="print or write the JSON Schemas of the content files")
@@ -169,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.paths,
             output_format=args.format,
             strict=args.strict,
-            lint=LintOptions(max_review_age_days=args.max_review_age),
+            lint=LintOptions(max_review_age_days=args.max_review_age, today=args.today or dt.date.today()),
         ),
         "schema": lambda: schema(args.name, write=args.write, check=args.check),
         "new": lambda: new(root, args.slug),
