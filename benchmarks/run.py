@@ -9,7 +9,10 @@ For each N it copies the real playbooks and site configuration into a temporary 
 cases made from the shipped ones (each gets its own id, so sizes and the mix of Korean and English
 are realistic), and measures, taking the median of `--repeat` runs:
 
-- the full `mkdocs build` with the plugin: wall time, CPU time and peak memory (of all its processes);
+- the full `mkdocs build` with the plugin from an empty store (`.cache/cemkit` removed): wall time,
+  CPU time and peak memory (of all its processes);
+- the same build again with the store kept (nothing changed), and `mkdocs build --dirty` after
+  editing one sentence of one case;
 - `cemkit export` of the same project built by plain MkDocs without the plugin: the ratio of the two
   is the plugin's overhead;
 - `cemkit validate` time, per 1,000 files;
@@ -118,6 +121,22 @@ def plain_build(export_dir: Path) -> Run:
     return Run(sum(run.seconds for run in runs), sum(run.cpu_seconds for run in runs), max(run.peak_mb for run in runs))
 
 
+def cold_build(project: Path) -> Run:
+    """`mkdocs build` with an empty store of generated files (`.cache/cemkit`), as on a fresh clone."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    return measure([str(BIN / "mkdocs"), "build", "-q", "-d", "site"], project)
+
+
+def dirty_build_after_edit(project: Path, attempt: int) -> Run:
+    """`mkdocs build --dirty` after an editor changed one sentence of one case (both languages)."""
+    case = sorted((project / "cases").glob("*.yaml"))[len(list((project / "cases").glob("*.yaml"))) // 2]
+    text = case.read_text(encoding="utf-8")
+    edited = re.sub(r"^(summary:\n  en: >-\n    )", rf"\g<1>Edit {attempt}. ", text, count=1, flags=re.MULTILINE)
+    assert edited != text
+    case.write_text(edited, encoding="utf-8")
+    return measure([str(BIN / "mkdocs"), "build", "--dirty", "-q", "-d", "site"], project)
+
+
 def make_project(root: Path, size: int) -> Path:
     """A project with the shipped playbooks and `size` cases: the shipped ones plus copies of them under new ids."""
     project = root / f"n{size}"
@@ -212,7 +231,9 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
     print(f"N = {size}: generating", file=sys.stderr, flush=True)
     project = make_project(root, size)
     assert "summary:\n  en: >-\n" in next((project / "cases").glob("*.yaml")).read_text(encoding="utf-8")
-    plugin = [measure([str(BIN / "mkdocs"), "build", "-q", "-d", "site"], project) for _ in range(repeat)]
+    plugin = [cold_build(project) for _ in range(repeat)]
+    warm = [measure([str(BIN / "mkdocs"), "build", "-q", "-d", "site"], project) for _ in range(repeat)]
+    dirty = [dirty_build_after_edit(project, attempt) for attempt in range(repeat)]
     export_dir = root / f"export{size}"
     measure([str(BIN / "cemkit"), "export", str(export_dir)], project)
     plain = [plain_build(export_dir) for _ in range(repeat)]
@@ -222,6 +243,8 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
     result = {
         "size": size,
         "plugin_s": statistics.median(r.seconds for r in plugin),
+        "warm_s": statistics.median(r.seconds for r in warm),
+        "dirty_s": statistics.median(r.seconds for r in dirty),
         "cpu_ratio": statistics.median(r.cpu_seconds for r in plugin) / statistics.median(r.cpu_seconds for r in plain),
         "plugin_mb": max(r.peak_mb for r in plugin),
         "plain_s": statistics.median(r.seconds for r in plain),
@@ -231,6 +254,7 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
         "search_kb_per_case": sum(path.stat().st_size for path in site.glob("**/search_index.json")) / 1024 / size,
     }
     result["overhead"] = result["plugin_s"] / result["plain_s"]
+    result["dirty_ratio"] = result["dirty_s"] / result["plugin_s"]
     if size == serve_size:
         print(f"N = {size}: serve", file=sys.stderr, flush=True)
         result["serve_edit_s"] = statistics.median(measure_serve_edit(project, repeat))
@@ -243,18 +267,20 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
 def report(results: list[dict[str, float]], repeat: int) -> str:
     """The Markdown table of the results."""
     rows = [
-        "| Cases | Build with plugin (s) | Peak memory (MB) | Plain build of export (s) | Its peak memory (MB) | "
-        "Plugin overhead | CPU time ratio | "
+        "| Cases | Build with plugin, cold (s) | Peak memory (MB) | Plain build of export (s) | Its peak memory (MB) | "
+        "Plugin overhead | CPU time ratio | Rebuild, nothing changed (s) | `build --dirty` after one edit (s) | "
+        "Its share of the cold build | "
         "`cemkit validate` per 1,000 files (s) | Edit served by `serve --dirty` (s) | Site per case (KB) | "
         "Search index per case (KB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
         rows.append(
             f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | "
             f"{r['plain_mb']:.0f} | "
-            f"{r['overhead']:.2f} | {r['cpu_ratio']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | "
+            f"{r['overhead']:.2f} | {r['cpu_ratio']:.2f} | {r['warm_s']:.1f} | {r['dirty_s']:.1f} | "
+            f"{r['dirty_ratio']:.2f} | {r['validate_per_1000_s']:.2f} | {serve} | "
             f"{r['site_kb_per_case']:.0f} | "
             f"{r['search_kb_per_case']:.1f} |"
         )
@@ -270,7 +296,7 @@ def report(results: list[dict[str, float]], repeat: int) -> str:
         f"Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
         "within the same run, so they hold better than the absolute times on a shared machine. Peak memory is "
         "the highest total proportional set size (PSS) of the build's processes, sampled every 0.1 s; the CPU "
-        "time ratio counts the plugin's worker process too."
+        "time ratio counts the plugin's worker processes too. A cold build starts with no `.cache/cemkit`."
     )
     return "\n".join(rows) + "\n"
 

@@ -67,8 +67,13 @@ def site_files(site: Path) -> dict[str, bytes]:
 
 def copy_of_repository(target: Path) -> Path:
     """A copy of the repository's project files (no store of generated files, no build, no tool caches)."""
-    ignored = (".git", ".venv", "site", "test-artifacts", ".cache", "__pycache__", ".mypy_cache", ".ruff_cache")
-    shutil.copytree(REPO, target, ignore=shutil.ignore_patterns(*ignored, ".pytest_cache"))
+    top = {".git", ".venv", "site", "test-artifacts", ".cache"}
+    everywhere = {"__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache"}
+
+    def ignored(folder: str, names: list[str]) -> set[str]:
+        return {name for name in names if name in everywhere or (Path(folder) == REPO and name in top)}
+
+    shutil.copytree(REPO, target, ignore=ignored)
     return target
 
 

@@ -1,170 +1,42 @@
 """The content model: what a case study, a stage playbook and the reference lists may contain.
 
 The models are the single source of truth: the loader validates YAML against them and the JSON
-Schema that editors' tools use (`cemkit schema`) is exported from them. They do no I/O.
-
-Text that readers see is localised: either a plain string, shown in every language, or a
-mapping `{en: ..., ko: ...}`. Fields typed `RichText` hold restricted Markdown (no raw HTML);
-all other text is plain and is escaped when rendered.
+Schema that editors' tools use (`cemkit schema`) is exported from them. They do no I/O. Their
+field types (ids, localised and rich text, dates) are in `cemkit._internal.content.fields`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import unicodedata
-from collections.abc import Iterator
 from typing import Annotated, Literal, TypeAlias
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, StrictBool, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field, StrictBool
 
-from cemkit._internal.content.richtext import check_markdown
-
-LANGUAGES: tuple[str, ...] = ("en", "ko")
-"""Languages the site is written in, the first being the default."""
-
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_DATE_PATTERN = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-Id = Annotated[
-    str,
-    Field(
-        pattern=ID_PATTERN,
-        min_length=1,
-        max_length=64,
-        description="Stable identifier: lower-case letters, digits and single hyphens. Never reuse or rename one.",
-    ),
-]
-Ref = Annotated[str, Field(pattern=ID_PATTERN, max_length=64, description="The `id` of another item.")]
-_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp", "Mn", "Me"})
-_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-"""Hangul fillers and the blank Braille pattern: letters by category that show nothing."""
-
-
-def _check_visible(value: str) -> str:
-    if not any(
-        unicodedata.category(char) not in _INVISIBLE_CATEGORIES and char not in _BLANK_LETTERS for char in value
-    ):
-        raise PydanticCustomError(
-            "text_invisible",
-            "text must show something: this one has only spaces, zero-width or other invisible characters",
-        )
-    return value
-
-
-MAX_PLAIN_CHARS = 2000
-"""Longest plain (non-Markdown) text: titles, names, sentences. Longer text belongs in a Markdown field.
-
-The site generator escapes plain text for Markdown, and MkDocs' Markdown parser takes time quadratic in
-the number of escapes in one run of text; the bound keeps a build linear in the size of the content.
-"""
-
-VisibleStr = Annotated[str, Field(min_length=1), AfterValidator(_check_visible)]
-"""Text that shows something (Markdown fields, whose rendering takes linear time at any length)."""
-NonEmptyStr = Annotated[str, Field(min_length=1, max_length=MAX_PLAIN_CHARS), AfterValidator(_check_visible)]
-"""Plain text that shows something, at most `MAX_PLAIN_CHARS` long."""
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, coerce_numbers_to_str=True, str_strip_whitespace=True)
-
-
-class LocalizedText(_Model):
-    """Text given per language; at least one language is required."""
-
-    en: NonEmptyStr | None = Field(default=None, description="English.")
-    ko: NonEmptyStr | None = Field(default=None, description="Korean (합니다체).")
-
-    @model_validator(mode="after")
-    def _at_least_one(self) -> LocalizedText:
-        if self.en is None and self.ko is None:
-            msg = "give the text in at least one language (en or ko)"
-            raise ValueError(msg)
-        return self
-
-    def get(self, lang: str) -> str:
-        """The text in `lang`, falling back to the other language when it is missing."""
-        value = self.en if lang == "en" else self.ko
-        return value or self.en or self.ko or ""
-
-    def missing_languages(self) -> list[str]:
-        """Languages this text is not given in."""
-        return [lang for lang in LANGUAGES if getattr(self, lang) is None]
-
-
-class RichLocalizedText(LocalizedText):
-    """Localised Markdown text (restricted: no raw HTML, no images, safe links only)."""
-
-    en: VisibleStr | None = Field(default=None, description="English.")
-    ko: VisibleStr | None = Field(default=None, description="Korean (합니다체).")
-
-
-def _to_localized(value: object) -> object:
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            raise PydanticCustomError("text_empty", "text must not be empty")
-        return {"en": text, "ko": text}
-    if isinstance(value, dict):
-        return value
-    raise PydanticCustomError("text_type", "expected text, or a mapping {en: ..., ko: ...}")
-
-
-def _check_rich(value: RichLocalizedText) -> RichLocalizedText:
-    for lang in LANGUAGES:
-        text = getattr(value, lang)
-        if text is None:
-            continue
-        try:
-            check_markdown(text)
-        except PydanticCustomError as exc:
-            context = dict(exc.context or {})
-            context["lang"] = lang
-            raise PydanticCustomError(exc.type, exc.message_template, context) from None
-    return value
-
-
-_TEXT_INPUT = Annotated[str, Field(min_length=1)] | LocalizedText
-
-Text: TypeAlias = Annotated[
+from cemkit._internal.content.fields import (
+    LANGUAGES,
+    MAX_PLAIN_CHARS,
+    Id,
+    IsoDate,
     LocalizedText,
-    BeforeValidator(_to_localized, json_schema_input_type=_TEXT_INPUT),
-    Field(description="Plain text: a string for every language, or {en: ..., ko: ...}."),
-]
-RichText: TypeAlias = Annotated[
+    NonEmptyStr,
+    Ref,
     RichLocalizedText,
-    BeforeValidator(_to_localized, json_schema_input_type=_TEXT_INPUT),
-    AfterValidator(_check_rich),
-    Field(
-        description=(
-            "Markdown text (no raw HTML): a string or {en: ..., ko: ...}. "
-            "Link a glossary term with [[term-id]] or [[term-id|shown text]]."
-        ),
-        json_schema_extra={"x-cem-format": "markdown"},
-    ),
-]
+    RichText,
+    StrictModel,
+    Text,
+    iter_texts,
+)
 
-
-def _check_date(value: str) -> str:
-    if not _DATE_PATTERN.fullmatch(value):
-        msg = "write the date as YYYY-MM-DD, in quotes"
-        raise ValueError(msg)
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError as exc:
-        msg = f"not a real date: {exc}"
-        raise ValueError(msg) from exc
-    return value
-
-
-IsoDate = Annotated[
-    str, AfterValidator(_check_date), Field(description="A date as 'YYYY-MM-DD'.", json_schema_extra={"format": "date"})
+__all__ = [
+    "LANGUAGES",
+    "MAX_PLAIN_CHARS",
+    "LocalizedText",
+    "RichLocalizedText",
+    "iter_texts",
 ]
 Part = Literal["responsible", "accountable", "consulted", "informed"]
 
 
-class Source(_Model):
+class Source(StrictModel):
     """A publication a reader can check."""
 
     id: Id
@@ -177,7 +49,7 @@ class Source(_Model):
     note: Text | None = Field(default=None, description="What this source supports, or doubts about it.")
 
 
-class Figure(_Model):
+class Figure(StrictModel):
     """An image from the project, shown with its alternative text."""
 
     src: NonEmptyStr = Field(description="Path of the image inside the project, relative to the YAML file.")
@@ -186,21 +58,21 @@ class Figure(_Model):
     credit: NonEmptyStr | None = Field(default=None, description="Who made the image and under which licence.")
 
 
-class StageNote(_Model):
+class StageNote(StrictModel):
     """What a case teaches about one stage."""
 
     stage: Ref = Field(description="The `id` of a playbook.")
     lesson: RichText
 
 
-class LayerNote(_Model):
+class LayerNote(StrictModel):
     """What a case shows about one layer of the customer's experiential world."""
 
     layer: Ref = Field(description="The `id` of an experience layer.")
     note: RichText
 
 
-class Touchpoint(_Model):
+class Touchpoint(StrictModel):
     """A place where customer and company meet."""
 
     id: Id
@@ -210,7 +82,7 @@ class Touchpoint(_Model):
     note: Text | None = None
 
 
-class Platform(_Model):
+class Platform(StrictModel):
     """The experiential platform, as far as the sources describe it."""
 
     positioning: Text | None = None
@@ -218,21 +90,21 @@ class Platform(_Model):
     implementation_theme: Text | None = None
 
 
-class Outcome(_Model):
+class Outcome(StrictModel):
     """A result of the case, attributed to the source that reports it."""
 
     text: Text
     source: Ref | None = Field(default=None, description="The `id` of an entry in this case's `sources`.")
 
 
-class WorksheetExample(_Model):
+class WorksheetExample(StrictModel):
     """A stage worksheet filled in from the case."""
 
     stage: Ref
     values: dict[Ref, Text] = Field(description="Worksheet field `id` -> the value taken from the case.")
 
 
-class CaseStudy(_Model):
+class CaseStudy(StrictModel):
     """A case study: what a company did and what it teaches about CEM."""
 
     kind: Literal["case"]
@@ -268,7 +140,7 @@ class CaseStudy(_Model):
     draft: StrictBool = Field(default=False, description="Drafts are validated but not published.")
 
 
-class RoleAssignment(_Model):
+class RoleAssignment(StrictModel):
     """A role's part in a step."""
 
     role: Ref = Field(description="The `id` of a role.")
@@ -276,14 +148,14 @@ class RoleAssignment(_Model):
     does: Text = Field(description="What this role does in the step.")
 
 
-class ChecklistItem(_Model):
+class ChecklistItem(StrictModel):
     """One observable action a trainee can tick."""
 
     id: Id
     text: Text
 
 
-class Step(_Model):
+class Step(StrictModel):
     """One step of a playbook."""
 
     id: Id
@@ -295,7 +167,7 @@ class Step(_Model):
     checklist: list[ChecklistItem] = Field(min_length=1, description="Observable actions a trainee ticks.")
 
 
-class KeyQuestion(_Model):
+class KeyQuestion(StrictModel):
     """A question the team must be able to answer."""
 
     id: Id
@@ -303,7 +175,7 @@ class KeyQuestion(_Model):
     hint: Text | None = None
 
 
-class Deliverable(_Model):
+class Deliverable(StrictModel):
     """Something the stage produces."""
 
     id: Id
@@ -311,7 +183,7 @@ class Deliverable(_Model):
     description: Text | None = None
 
 
-class Measure(_Model):
+class Measure(StrictModel):
     """A way to tell whether the stage works."""
 
     id: Id
@@ -319,7 +191,7 @@ class Measure(_Model):
     description: Text
 
 
-class WorksheetField(_Model):
+class WorksheetField(StrictModel):
     """One field of a stage worksheet."""
 
     id: Id
@@ -328,14 +200,14 @@ class WorksheetField(_Model):
     example: Text = Field(description="A short example answer.")
 
 
-class Worksheet(_Model):
+class Worksheet(StrictModel):
     """The template a team fills in for a stage."""
 
     title: Text
     fields: list[WorksheetField] = Field(min_length=1)
 
 
-class Playbook(_Model):
+class Playbook(StrictModel):
     """How to carry out one CEM stage or cross-cutting topic."""
 
     kind: Literal["playbook"]
@@ -358,7 +230,7 @@ class Playbook(_Model):
     sources: list[Source] = Field(min_length=1, description="Publications the playbook rests on.")
 
 
-class Role(_Model):
+class Role(StrictModel):
     """An organisational role with tasks across the stages."""
 
     id: Id
@@ -366,14 +238,14 @@ class Role(_Model):
     description: RichText
 
 
-class Synonyms(_Model):
+class Synonyms(StrictModel):
     """Other words readers use for a term, per language."""
 
     en: list[NonEmptyStr] = []
     ko: list[NonEmptyStr] = []
 
 
-class Term(_Model):
+class Term(StrictModel):
     """A glossary term."""
 
     id: Id
@@ -384,7 +256,7 @@ class Term(_Model):
     see_also: list[Ref] = Field(default=[], description="`id`s of related terms.")
 
 
-class ReferenceItem(_Model):
+class ReferenceItem(StrictModel):
     """An entry of a reference list (a journey stage, an interface type, an industry ...)."""
 
     id: Id
@@ -392,14 +264,14 @@ class ReferenceItem(_Model):
     description: RichText | None = None
 
 
-class RolesFile(_Model):
+class RolesFile(StrictModel):
     """The organisational roles."""
 
     kind: Literal["roles"]
     roles: list[Role] = Field(min_length=1)
 
 
-class GlossaryFile(_Model):
+class GlossaryFile(StrictModel):
     """The glossary."""
 
     kind: Literal["glossary"]
@@ -409,28 +281,13 @@ class GlossaryFile(_Model):
 ReferenceKind = Literal["journey-stages", "interface-types", "experience-layers", "information-kinds", "industries"]
 
 
-class ReferenceFile(_Model):
+class ReferenceFile(StrictModel):
     """An ordered reference list; the order is the order shown to readers."""
 
     kind: ReferenceKind
     title: Text
     items: list[ReferenceItem] = Field(min_length=1)
     sources: list[Source] = []
-
-
-def iter_texts(value: object, loc: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], LocalizedText]]:
-    """Every localised text inside a model, with its location (keys and indexes) from the model's root."""
-    if isinstance(value, LocalizedText):
-        yield loc, value
-    elif isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            yield from iter_texts(getattr(value, name), (*loc, name))
-    elif isinstance(value, list | tuple):
-        for index, item in enumerate(value):
-            yield from iter_texts(item, (*loc, index))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from iter_texts(item, (*loc, key))
 
 
 ContentFile: TypeAlias = Annotated[

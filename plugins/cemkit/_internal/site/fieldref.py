@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from cemkit._internal.content.models import ID_PATTERN
+from cemkit._internal.content.fields import ID_PATTERN
 from cemkit._internal.content.schema import schema_for
 
 FILE_KINDS: dict[str, str] = {
