@@ -148,6 +148,8 @@ class Project:
         self._stores: dict[tuple[str, bool], SourceStore] = {}
         self._sources: dict[str, SiteSource] = {}
         self._workers: Workers | None = None
+        self._digests: dict[int, tuple[object, str]] = {}
+        self._frozen = False
 
     def load(self) -> Content:
         """Load and link the content again (only changed files are read again)."""
@@ -171,9 +173,16 @@ class Project:
                 spec.lang: SiteSource._error_site(spec, self._store(spec), self.content.errors) for spec in specs
             }
             return self._sources
+        digests, plans, salt = Digests(knowledge, self._digests), plan_pages(knowledge), renderer_digest()
+        self._digests = digests.memo
         self._workers = Workers(parallel=self.parallel)
-        token = self._workers.share(knowledge=knowledge)
-        digests, plans, salt = Digests(knowledge), plan_pages(knowledge), renderer_digest()
+        token = self._workers.share(knowledge=knowledge, digests=digests)
+        if self._workers.processes:
+            # The knowledge base lives as long as the build: keep it out of the collector's passes, which
+            # would also copy the memory the workers share with this process.
+            gc.collect()
+            gc.freeze()
+            self._frozen = True
         for spec in specs:
             files = site_files(knowledge, self.root, spec)
             source = SiteSource(spec, self._store(spec), files, knowledge, self._workers)
@@ -195,6 +204,9 @@ class Project:
         if self._workers is not None:
             self._workers.close()
             self._workers = None
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def _store(self, spec: SiteSpec) -> SourceStore:
         key = (spec.lang, spec.directory_urls)
