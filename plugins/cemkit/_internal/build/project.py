@@ -71,7 +71,10 @@ def load_content(
     cache: FileCache | None = None,
     parallel: bool = True,
 ) -> Content:
-    """`load_project`, with a `cache` kept between calls (as a long-lived `Project` does) so unchanged files are not read again."""
+    """`load_project`, with a `cache` kept between calls (as a long-lived `Project` does).
+
+    With the cache, files whose size and modification time are unchanged are not read again.
+    """
     workers = Workers(parallel=parallel)
     try:
         with collector_paused():
@@ -97,7 +100,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load(
+def _load(  # noqa: PLR0917 - private, called once with every argument
     root: Path,
     content_dirs: tuple[str, ...],
     paths: list[Path] | None,

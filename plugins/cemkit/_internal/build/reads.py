@@ -12,8 +12,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator, KeysView, Mapping, ValuesView
 from collections.abc import ItemsView as ItemsViewBase
+from collections.abc import Iterator, KeysView, Mapping, ValuesView
 from typing import Any, TypeVar
 
 from pydantic import BaseModel

@@ -10,8 +10,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from cemkit._internal.build.project import load_project
 from cemkit._internal.content.diagnostics import CemkitError
-from cemkit._internal.content.knowledge import KnowledgeBase
 from cemkit._internal.content.fields import ID_PATTERN
+from cemkit._internal.content.knowledge import KnowledgeBase
 
 TODO_MARK = "TODO"
 """Placeholder word; the loader refuses values that start with it until they are filled."""

@@ -141,9 +141,7 @@ class SiteSource:
         stale = [plan for plan in plans if not self._fresh(plan.src)]
         for start in range(0, len(stale), CHUNK_PAGES):
             chunk = [(plan, self._known_sha(plan.src)) for plan in stale[start : start + CHUNK_PAGES]]
-            future = self._workers.submit(
-                _render_chunk, token, self.spec, str(self.store.files_dir), chunk, salt
-            )
+            future = self._workers.submit(_render_chunk, token, self.spec, str(self.store.files_dir), chunk, salt)
             self._pending.update(dict.fromkeys((plan.src for plan, _ in chunk), future))
 
     def path(self, site_path: str) -> Path:

@@ -158,7 +158,8 @@ def _read_index(path: Path) -> StoreIndex:
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return StoreIndex()
     pages = {
-        src: PageRecord(key, [(str(c), str(k)) for c, k in reads], sha) for src, (key, reads, sha) in data["pages"].items()
+        src: PageRecord(key, [(str(c), str(k)) for c, k in reads], sha)
+        for src, (key, reads, sha) in data["pages"].items()
     }
     return StoreIndex(pages, dict(data["files"]), dict(data["extra"]), bool(data["touch_all"]))
 

@@ -91,7 +91,7 @@ class Workers:
         for chunk, future in zip(chunks[1:], futures, strict=True):
             try:
                 results += future.result()
-            except Exception:  # noqa: BLE001 - a lost worker costs time, never results
+            except Exception:
                 results += [function(item) for item in chunk]
         return results
 
@@ -134,6 +134,6 @@ class _Deferred(Future[Any]):
             self._job = None
             try:
                 self.set_result(function(*args))
-            except Exception as error:  # noqa: BLE001 - handed to the caller, as a pool's future does
+            except Exception as error:
                 self.set_exception(error)
         return super().result(timeout)
