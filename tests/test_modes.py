@@ -91,6 +91,7 @@ def test_build_then_dirty_builds_twice_and_after_an_edit(mini: Path, tmp_path: P
     site = mini / "site"
     build(mini, tool, "--strict", env=env)
     full, pages = snapshot(site), search_locations(site)
+    assert list((mini / ".cache" / "cemkit" / "templates").glob("__jinja2_*.cache"))  # compiled once, kept
     assert all(LESSON[n] in (site / page).read_text(encoding="utf-8") for n, page in enumerate(CASE_PAGES))
     build(mini, tool, "--dirty", env=env)
     build(mini, tool, "--dirty", env=env)

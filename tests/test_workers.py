@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from cemkit._internal.build import workers as workers_module
-from cemkit._internal.build.workers import Workers, shared
+from cemkit._internal.build.workers import SideProcess, Workers, shared
 
 from conftest import FIXTURES, run_cli
 from sitecheck import site_output
@@ -94,6 +95,53 @@ def test_closing_leaves_no_worker() -> None:
     for pid in pids:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # already collected: not a child any more
+
+
+def _write_pid(path: Path, succeed: bool) -> bool:
+    path.write_text(str(os.getpid()), encoding="utf-8")
+    return succeed
+
+
+def _raise() -> bool:
+    raise RuntimeError("the side task broke")
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_side_process_runs_beside_and_reports_success_or_failure(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    done = tmp_path / "pid"
+    side = SideProcess(lambda: _write_pid(done, succeed=True))
+    assert side.forked
+    assert side.wait() is True
+    assert int(done.read_text(encoding="utf-8")) != os.getpid()
+    assert SideProcess(lambda: _write_pid(done, succeed=False)).wait() is False
+    assert SideProcess(_raise).wait() is False
+    errors = capfd.readouterr().err
+    assert "the side task broke" in errors
+    assert "Traceback" not in errors
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_side_process_that_cannot_fork_runs_here_on_wait(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = tmp_path / "pid"
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. mkdocs serve's file watcher
+    side = SideProcess(lambda: _write_pid(done, succeed=True))
+    assert not side.forked
+    assert not done.exists()  # nothing runs before `wait`
+    assert side.wait() is True
+    assert int(done.read_text(encoding="utf-8")) == os.getpid()
+    assert not SideProcess(lambda: _write_pid(done, succeed=True), parallel=False).forked
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_stopping_a_side_process_ends_it() -> None:
+    side = SideProcess(lambda: time.sleep(60) is None)
+    assert side.forked
+    side.stop()
+    assert side._process is not None
+    assert not side._process.is_alive()
+    assert side.wait() is False
 
 
 def _large_project(mini: Path, copies: int) -> None:

@@ -1,13 +1,15 @@
 """The `cem` plugin for MkDocs and ProperDocs: event wiring between the engine and `Project`.
 
 The site named by `mkdocs.yml` loads the content and the sources of every language; the sites listed
-under `translations` take theirs from it and are built into its `<lang>/` folder. `mkdocs build`
-writes into a staging folder that replaces `site_dir` only when every language built; under
-`mkdocs serve` content errors show as an error page instead of stopping the server.
+under `translations` take theirs from it and are built into its `<lang>/` folder, in a process of
+their own beside the main site's build when a second core allows it (not under `mkdocs serve`).
+`mkdocs build` writes into a staging folder that replaces `site_dir` only when every language built;
+under `mkdocs serve` content errors show as an error page instead of stopping the server.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,20 +20,23 @@ from cemkit._internal.adapters.mkdocs_setup import (
     CemkitConfig,
     Command,
     TranslationSites,
+    add_generated_files,
     enrich_search,
-    generated_file,
     markdown_pages,
+    new_project,
     prepare_config,
     project_root,
+    template_cache,
 )
 from cemkit._internal.build.project import Project
 from cemkit._internal.build.source import SiteSource, SiteSpec
 from cemkit._internal.build.staging import StagedSite
 from cemkit._internal.build.termination import InterruptOnTermination
+from cemkit._internal.build.workers import SideProcess
 from cemkit._internal.content.diagnostics import CemkitError, Severity
-from cemkit._internal.content.lint import LintOptions
 
 if TYPE_CHECKING:
+    from jinja2 import Environment
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
@@ -51,6 +56,8 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.main_site: CemkitPlugin | None = None
         """In a translation's site, the main site's plugin, which holds the sources."""
         self.translations = TranslationSites()
+        self.side: SideProcess | None = None
+        """The build of the translations' sites, forked once the content is loaded when it can be."""
         self.staged: StagedSite | None = None
         self.pending: str | None = None
         """The site folder whose translations are still to be built (`mkdocs build` builds them at shutdown)."""
@@ -75,12 +82,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         source = self._source()
         for file in self.translations.own_files(files):
             files.remove(file)
-        for site_path in [*source.pages, *source.files]:
-            if (existing := files.get_file_from_path(site_path)) is not None:
-                if existing.generated_by is None:
-                    log.warning(f"{config.docs_dir}/{site_path} is replaced by a generated page; rename it")
-                files.remove(existing)
-            files.append(generated_file(config, source, site_path, project_root(config)))
+        add_generated_files(files, config, source)
         if self.dirty:
             source.finish()  # MkDocs compares the pages' times before it reads them
         source.start_korean_analysis()
@@ -88,13 +90,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
 
     def _load_sources(self, config: MkDocsConfig) -> None:
         if self.project is None:
-            self.project = Project(
-                self._root(config),
-                content_dirs=tuple(self.config.content_dirs),
-                lint=LintOptions(max_review_age_days=self.config.review_max_age_days),
-                cache_dir=Path(self.config.cache_dir) if self.config.cache_dir else None,
-                parallel=self.config.parallel,
-            )
+            self.project = new_project(self.config, config)
         content = self.project.load()
         for problem in content.diagnostics:
             (log.warning if problem.severity is Severity.WARNING else log.error)(str(problem))
@@ -102,7 +98,15 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             raise PluginError(f"cemkit: {len(content.errors)} content error(s); see the messages above")
         sites = [(self.config.language, config), *self.translations.configs.items()]
         specs = [SiteSpec(lang, site.use_directory_urls, markdown_pages(site)) for lang, site in sites]
-        self.sources = self.project.sites(specs)
+        beside = self.config.parallel and not self.serving and len(specs) > 1
+        self.side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=beside)
+        self.sources = self.project.sites(specs[:1] if self.side.forked else specs)
+
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:  # noqa: ARG002
+        project = (self.main_site or self).project
+        if project is not None:
+            env.bytecode_cache = template_cache(project)
+        return env
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:  # noqa: ARG002
         if page.file.generated_by is not None:
@@ -126,7 +130,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.built = False
 
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig, builder: Any) -> LiveReloadServer:  # noqa: ARG002
-        content = [str(self._root(config) / name) for name in self.config.content_dirs]
+        content = [str(self.project.root / name) for name in self.config.content_dirs] if self.project else []
         for path in [*content, *self.translations.watched()]:
             if Path(path).exists():
                 server.watch(path, recursive=True)
@@ -147,16 +151,16 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         """Build the other languages' sites, then put the staged site in place if everything built."""
         pending, self.pending = self.pending, None
         staged, self.staged = self.staged, None
+        side, self.side = self.side, None
         succeeded = False
         try:
-            if pending is not None and self.built:
-                for lang in self.translations.configs:
-                    log.info(f"building the '{lang}' site")
-                    self.translations.build(lang, command=self.command, dirty=self.dirty, main=self)
+            if pending is not None and self.built and side is not None:
+                if not side.wait():
+                    raise Abort("cemkit: a translation's site did not build; see the messages above")
                 succeeded = True
-        except PluginError as error:
-            raise Abort(str(error)) from error
         finally:
+            if side is not None:
+                side.stop()
             if staged is not None:
                 staged.publish() if succeeded else staged.discard()
                 if not succeeded:
@@ -164,6 +168,3 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
 
     def _source(self) -> SiteSource:
         return (self.main_site or self).sources[self.config.language]
-
-    def _root(self, config: MkDocsConfig) -> Path:
-        return Path(self.config.project_dir) if self.config.project_dir else project_root(config)

@@ -12,15 +12,18 @@ import os
 from pathlib import Path
 from typing import Any, Literal
 
+from jinja2 import FileSystemBytecodeCache
 from mkdocs.commands.build import build
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import ConfigurationError, PluginError
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
-from cemkit._internal.build.source import SiteSource
-from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS
+from cemkit._internal.build.project import Project
+from cemkit._internal.build.source import SiteSource, SiteSpec
+from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit._internal.content.loader import CONTENT_DIRS
 from cemkit._internal.content.models import LANGUAGES
 from cemkit._internal.site.search_data import SEARCH_FIELDS, enrich_entries, merge_entries, page_keywords
@@ -28,6 +31,7 @@ from cemkit._internal.site.static_files import ASSET_FILES
 
 Command = Literal["build", "gh-deploy", "serve"]
 REQUIRED_EXTENSIONS = ("attr_list", "toc", "tables")
+log = get_plugin_logger("cemkit")
 
 
 class CemkitConfig(Config):
@@ -87,16 +91,39 @@ class TranslationSites:
             if file.abs_src_path and any(Path(file.abs_src_path).resolve().is_relative_to(f) for f in folders)
         ]
 
-    def build(self, lang: str, *, command: Command, dirty: bool, main: Any) -> None:
-        """Build the `lang` site; its `cem` plugin takes its pages from the `main` site's plugin."""
-        config = self.configs[lang]
-        if lang not in self._started:
-            config.plugins.on_startup(command=command, dirty=dirty)
-            self._started.add(lang)
-        for plugin in config.plugins.values():
-            if hasattr(plugin, "main_site"):
-                plugin.main_site = main
-        build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
+    def build_all(self, *, command: Command, dirty: bool, main: Any) -> None:
+        """Build every language's site; their `cem` plugins take their pages from the `main` site's plugin."""
+        for lang, config in self.configs.items():
+            log.info(f"building the '{lang}' site")
+            if lang not in self._started:
+                config.plugins.on_startup(command=command, dirty=dirty)
+                self._started.add(lang)
+            for plugin in config.plugins.values():
+                if hasattr(plugin, "main_site"):
+                    plugin.main_site = main
+            build(config, serve_url=config.site_url if command == "serve" else None, dirty=dirty)
+
+    def build_beside(self, main: Any, specs: list[SiteSpec]) -> bool:
+        """`build_all`, reporting its problems; whether every site built.
+
+        In a forked process, where `main` (the main site's plugin) has not made these languages'
+        sources, they are made first, without more workers (this process is the second core's),
+        and saved after.
+        """
+        own = [spec for spec in specs if spec.lang not in main.sources]
+        try:
+            if own:
+                main.project.parallel = False
+                main.sources.update(main.project.sites(own))
+            self.build_all(command=main.command, dirty=main.dirty, main=main)
+        except (PluginError, Abort) as error:
+            log.error(str(error))
+            return False
+        finally:
+            if own:
+                main.project.close()
+                self.shutdown()
+        return True
 
     def watched(self) -> list[str]:
         """Files and folders to watch while serving: each translation's config file and pages."""
@@ -126,6 +153,34 @@ def prepare_config(config: MkDocsConfig) -> None:
         wanted = config.extra_css if path.endswith(".css") else config.extra_javascript
         if path not in wanted:
             wanted.append(path)
+
+
+def new_project(options: CemkitConfig, config: MkDocsConfig) -> Project:
+    """The project the plugin's options describe."""
+    return Project(
+        Path(options.project_dir) if options.project_dir else project_root(config),
+        content_dirs=tuple(options.content_dirs),
+        lint=LintOptions(max_review_age_days=options.review_max_age_days),
+        cache_dir=Path(options.cache_dir) if options.cache_dir else None,
+        parallel=options.parallel,
+    )
+
+
+def template_cache(project: Project) -> FileSystemBytecodeCache:
+    """Jinja's cache of compiled theme templates, in the project's store: a rebuild does not compile them again."""
+    folder = project.cache_dir / "templates"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+def add_generated_files(files: Files, config: MkDocsConfig, source: SiteSource) -> None:
+    """Put the site source's pages and files among the site's files, in place of any of the same path."""
+    for site_path in [*source.pages, *source.files]:
+        if (existing := files.get_file_from_path(site_path)) is not None:
+            if existing.generated_by is None:
+                log.warning(f"{config.docs_dir}/{site_path} is replaced by a generated page; rename it")
+            files.remove(existing)
+        files.append(generated_file(config, source, site_path, project_root(config)))
 
 
 def generated_file(config: MkDocsConfig, source: SiteSource, site_path: str, root: Path) -> File:

@@ -9,6 +9,9 @@ result is asked for, so the results are the same either way.
 The pool lives no longer than the build that made it: `close` cancels what has not started and
 waits for the rest. Workers ignore SIGINT (Ctrl-C reaches the whole process group; the parent
 decides) and leave temporary files to nobody.
+
+A `SideProcess` is the same idea for one long task (building another language's site): forked when
+it is created, waited for or stopped by the parent, or run in the parent when it cannot fork.
 """
 
 from __future__ import annotations
@@ -137,3 +140,53 @@ class _Deferred(Future[Any]):
             except Exception as error:
                 self.set_exception(error)
         return super().result(timeout)
+
+
+class SideProcess:
+    """`function()` in a forked process that starts now, or, when that is not possible, in this one on `wait`.
+
+    The function returns whether it succeeded; in a forked process it reports its own problems (its
+    output goes where this process's goes), and an exception it lets out is shown without a traceback.
+    """
+
+    def __init__(self, function: Callable[[], bool], *, parallel: bool = True) -> None:
+        self._function: Callable[[], bool] | None = function
+        self._process: multiprocessing.process.BaseProcess | None = None
+        if parallel and usable_cores() > 1 and can_fork():
+            self._process = multiprocessing.get_context("fork").Process(target=_run_side, args=(function,))
+            self._process.start()
+            self._function = None
+
+    @property
+    def forked(self) -> bool:
+        """Whether the function runs in a process of its own."""
+        return self._process is not None
+
+    def wait(self) -> bool:
+        """Wait for the function (or run it, if it was not forked); whether it succeeded."""
+        if self._function is not None:
+            function, self._function = self._function, None
+            return function()
+        if self._process is not None:
+            self._process.join()
+            return self._process.exitcode == 0
+        return True
+
+    def stop(self) -> None:
+        """End the forked process if it still runs (the parent is ending early)."""
+        self._function = None
+        if self._process is not None and self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+
+def _run_side(function: Callable[[], bool]) -> None:
+    _quiet_signals()
+    try:
+        succeeded = function()
+    except KeyboardInterrupt:  # SIGTERM, turned into it by the function's own handlers; the parent says so
+        succeeded = False
+    except Exception as error:
+        print(f"Error: {error}", file=sys.stderr, flush=True)
+        succeeded = False
+    sys.exit(0 if succeeded else 1)

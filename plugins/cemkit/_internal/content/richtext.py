@@ -246,13 +246,15 @@ class _CharOffsets:
     """Turns the parser's UTF-8 byte offsets into character offsets of the text."""
 
     def __init__(self, text: str) -> None:
-        self._ascii = text.isascii()
-        sizes = () if self._ascii else (_utf8_size(char) for char in text)
-        self._byte_starts: list[int] = list(accumulate(sizes, initial=0))
+        self._text = text
+        self._byte_starts: list[int] | None = None
+        """Computed when first asked for: only a text with a problem needs it."""
 
     def char(self, byte_offset: int) -> int:
-        if self._ascii:
+        if self._text.isascii():
             return byte_offset
+        if self._byte_starts is None:
+            self._byte_starts = list(accumulate((_utf8_size(char) for char in self._text), initial=0))
         return bisect_right(self._byte_starts, byte_offset) - 1
 
 

@@ -245,13 +245,15 @@ class _Composer:
     def compose(self, text: str) -> None:
         self._text = text
         self._lines = text.split("\n")
-        events = yaml.parse(text, Loader=_Parser)
+        parser = _Parser(text)
         try:
-            self._compose_stream(events)
+            self._compose_stream(iter(parser.get_event, None))  # `yaml.parse` without its generator's cost
         except yaml.MarkedYAMLError as exc:
             self._report_syntax(exc)
         except yaml.YAMLError as exc:  # pragma: no cover - libyaml always gives marks
             self._error(1, 1, "yaml-syntax", f"invalid YAML: {exc}")
+        finally:
+            parser.dispose()
         if self._truncated:
             self._error(10**9, 1, "too-many-problems", f"{self._truncated} more problems in this file not shown")
 
