@@ -77,6 +77,16 @@ MARKDOWN_SHAPES: dict[str, Shape] = {
     "deep lists": lambda n: "".join("  " * depth + "- a\n" for depth in range(1, int(n**0.5))),
     "{": lambda n: "{" * n,
     "Hangul and [": lambda n: "가[" * (n // 4),
+    "[^": lambda n: "[^" * (n // 2),
+    "[^x": lambda n: "[^x" * (n // 3),
+    "[^x] ": lambda n: "[^x] " * (n // 5),
+    "digits": lambda n: "9" * n,
+    "9,": lambda n: "9," * (n // 2),
+    "9% ": lambda n: "9% " * (n // 3),
+    "$9 ": lambda n: "$9 " * (n // 3),
+    "9 million ": lambda n: "9 million " * (n // 10),
+    "9% in sentences": lambda n: "9%. " * (n // 4),
+    "9 명": lambda n: "9 명" * (n // 4),
 }
 """Pathological Markdown, written as a literal block in a case's summary."""
 

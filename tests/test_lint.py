@@ -25,7 +25,7 @@ EDITS: dict[str, tuple[str, str, str, str]] = {
         CASE,
         'reviewed: "2026-01-01"',
         'reviewed: "2019-01-01"',
-        "cases/corner-bakery.yaml:27:11: warning: case last reviewed",
+        "cases/corner-bakery.yaml:28:11: warning: case last reviewed",
     ),
     "no-stage": (
         CASE,
@@ -38,6 +38,36 @@ EDITS: dict[str, tuple[str, str, str, str]] = {
         "  - {text: {en: Queues got shorter., ko: 줄이 짧아졌습니다.}, source: own}",
         "  - {text: {en: Queues got shorter., ko: 줄이 짧아졌습니다.}}",
         "cases/corner-bakery.yaml:18:5: warning: outcome names no source",
+    ),
+    "uncited-figure": (
+        CASE,
+        "ko: 아침 식사용 빵.}}",
+        "ko: 아침 식사용 빵. 손님의 40%가 아침에 옵니다.}}",
+        "cases/corner-bakery.yaml:13:79: warning: figure '40%가 아침에 옵니다.' has no source where it stands",
+    ),
+    "uncited-count-of-people": (
+        CASE,
+        "note: {en: Bread for breakfast.,",
+        "note: {en: Bread for 1.2 million commuters a year. Bread for breakfast.,",
+        "cases/corner-bakery.yaml:13:49: warning: figure '1.2 million commuters a year.' has no source",
+    ),
+    "source-placeholder": (
+        CASE,
+        "title: A test source,",
+        "title: A blog post (title not recorded),",
+        "cases/corner-bakery.yaml:27:43: warning: source 'own': its title is a placeholder",
+    ),
+    "source-unfindable": (
+        CASE,
+        ', url: "https://example.org/a?b=1&c=2"}',
+        "}",
+        "cases/corner-bakery.yaml:27:10: warning: source 'own' has neither `publisher` nor `url`",
+    ),
+    "no-how-we-know": (
+        CASE,
+        "how_we_know: {en:",
+        "# how_we_know: {en:",
+        "cases/corner-bakery.yaml:26:1: warning: case has no `how_we_know`",
     ),
     "unused-term": (
         "playbooks/glossary.yaml",

@@ -23,7 +23,7 @@ from cemkit._internal.content.models import (
     RolesFile,
     Term,
 )
-from cemkit._internal.content.richtext import find_refs
+from cemkit._internal.content.richtext import CITATION, find_refs
 from cemkit._internal.content.yamlsource import ScalarNode, locate
 
 Loc = tuple[str | int, ...]
@@ -231,15 +231,20 @@ class RefLinker:
             if isinstance(model, Playbook)
             else None
         )
+        citable = [source.id for source in getattr(model, "sources", [])]
         seen_in_both = {lang: getattr(text, lang) for lang in ("en", "ko")}
         for lang, value in seen_in_both.items():
             if value is None or (lang == "ko" and value == text.en):
                 continue
             for ref in find_refs(value):
-                if not self._exists(ref.kind, ref.target):
+                message = None
+                if ref.kind == CITATION and ref.target not in citable:
+                    message = _unknown_citation(ref.target, citable)
+                elif ref.kind != CITATION and not self._exists(ref.kind, ref.target):
+                    message = self._unknown_message(ref.kind, ref.target)
+                if message is not None:
                     node = locate(document.tree, (*loc, lang))
                     line, col = node.position_at(ref.offset) if isinstance(node, ScalarNode) else (node.line, node.col)
-                    message = self._unknown_message(ref.kind, ref.target)
                     self.problems.append(Diagnostic(document.path, line, col, "unknown-ref", message))
                 elif ref.kind == "term" and own is not None:
                     self._backlinks[ref.target].append(Backlink(*own))
@@ -325,3 +330,9 @@ def link_documents(
     linker = RefLinker(documents, known=known)
     knowledge = linker.link()
     return knowledge, linker.problems
+
+
+def _unknown_citation(target: str, citable: list[str]) -> str:
+    if not citable:
+        return f"citation [^{target}]: this file has no `sources` to cite"
+    return f"citation [^{target}] names no entry of this file's `sources` ({', '.join(citable)})"

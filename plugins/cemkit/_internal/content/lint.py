@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from cemkit._internal.content.diagnostics import Diagnostic, Severity
+from cemkit._internal.content.evidence import evidence_warnings
 from cemkit._internal.content.loader import ContentDocument
 from cemkit._internal.content.models import LANGUAGES, CaseStudy, GlossaryFile, RichLocalizedText
 from cemkit._internal.content.richtext import find_refs
@@ -30,6 +31,7 @@ def lint_documents(documents: Iterable[ContentDocument], options: LintOptions | 
     warnings: list[Diagnostic] = []
     for document in documents:
         warnings += _missing_languages(document)
+        warnings += evidence_warnings(document)
         if isinstance(document.model, CaseStudy):
             warnings += _case_warnings(document, document.model, options)
     warnings += _unused_terms(documents)

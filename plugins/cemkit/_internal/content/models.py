@@ -135,6 +135,11 @@ class CaseStudy(StrictModel):
     worksheet_example: WorksheetExample | None = Field(
         default=None, description="A stage worksheet filled in from the case."
     )
+    how_we_know: RichText | None = Field(
+        default=None,
+        description="Which parts of the case come from its sources (cite them with `[^source-id]`) and which are this "
+        "project's own reading; shown on every case page.",
+    )
     sources: list[Source] = Field(min_length=1, description="Publications a reader can check; at least one.")
     reviewed: IsoDate = Field(description="When an editor last checked the case against its sources.")
     draft: StrictBool = Field(default=False, description="Drafts are validated but not published.")

@@ -4,7 +4,9 @@ Rich fields accept CommonMark with GitHub's tables and strikethrough (what an ed
 previews on GitHub): paragraphs, emphasis, lists, tables, code, links. No raw HTML, no images (cases
 use `figures` for those), and only `http`, `https` and `mailto` links or in-page anchors.
 Cross-references use double brackets: `[[term-id]]` for a glossary term, `[[case:id]]`,
-`[[stage:id]]` or `[[role:id]]` for other pages, optionally with `|shown text`.
+`[[stage:id]]` or `[[role:id]]` for other pages, optionally with `|shown text`. A citation,
+`[^source-id]`, names one of the document's own `sources` where a claim is made; it is rendered as
+a numbered note that links to the source list.
 
 The check and the renderer use the same parser (pulldown-cmark, through `pyromark`), so what the
 check sees is what the renderer renders: a link hidden in a quote or a list item is checked like any
@@ -40,6 +42,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 """URL schemes allowed in links."""
 REF_KINDS = ("term", "case", "stage", "role")
 """Kinds of `[[kind:id]]` cross-references; a bare `[[id]]` is a glossary term."""
+CITATION = "source"
+"""The kind of a `[^source-id]` citation, found and resolved like a cross-reference."""
 
 MAX_NESTING = 16
 """Deepest nesting of Markdown elements (quotes, lists, emphasis, links, tables) inside each other.
@@ -51,9 +55,11 @@ _TOO_DEEP = (
 )
 
 _OPTIONS = pyromark.Options.ENABLE_TABLES | pyromark.Options.ENABLE_STRIKETHROUGH
-# No bracket inside a reference: each attempt stops at the next bracket, so the scans of two attempts never
-# overlap and a text of any shape (`[[[[...`) is matched in linear time.
-_REF = re.compile(r"\[\[(?:(?P<kind>[a-z]+):)?(?P<id>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\]")
+# No bracket inside a reference or citation: each attempt stops at the next bracket, so the scans of two
+# attempts never overlap and a text of any shape (`[[[[...`, `[^[^[^...`) is matched in linear time.
+_REF = re.compile(
+    r"\[\^(?P<cite>[^\[\]\s]*)\]|\[\[(?:(?P<kind>[a-z]+):)?(?P<id>[^\[\]|]*)(?:\|(?P<label>[^\[\]]*))?\]\]"
+)
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _ALIGNED_CELL = re.compile(r'<(t[hd]) style="text-align: (left|center|right)">')
 
@@ -72,7 +78,7 @@ class CrossRef:
 @lru_cache(maxsize=65536)
 def find_refs(text: str) -> tuple[CrossRef, ...]:
     """Every cross-reference in `text`, outside code."""
-    if "[[" not in text:
+    if not _may_refer(text):
         return ()
     return tuple(_cross_ref(match) for match in _refs_outside_code(text))
 
@@ -80,10 +86,10 @@ def find_refs(text: str) -> tuple[CrossRef, ...]:
 def check_markdown(text: str) -> None:
     """Raise a pydantic error (with the offset of the problem) if `text` is not allowed rich text."""
     for ref in find_refs(text):
-        if ref.kind not in REF_KINDS:
+        if ref.kind not in REF_KINDS and ref.kind != CITATION:
             kinds = ", ".join(REF_KINDS)
             raise _rich_error(f"unknown cross-reference kind '{ref.kind}' (use one of: {kinds})", ref.offset)
-    masked = _REF.sub(lambda match: " " * len(match.group()), text) if "[[" in text else text
+    masked = _REF.sub(lambda match: " " * len(match.group()), text) if _may_refer(text) else text
     offsets = _CharOffsets(masked)
     depth = 0
     for event, span in pyromark.events_with_range(masked, options=_OPTIONS):
@@ -99,7 +105,7 @@ def check_markdown(text: str) -> None:
 def render_markdown(text: str, resolve: Callable[[CrossRef], tuple[str, str]]) -> str:
     """Render rich text to sanitised HTML; `resolve` turns a cross-reference into (url, label)."""
     source = text
-    if "[[" in text:
+    if _may_refer(text):
         pieces: list[str] = []
         last = 0
         for match in _refs_outside_code(text):
@@ -154,7 +160,13 @@ def escape_html(text: str) -> str:
     return escape(" ".join(text.split()), quote=True)
 
 
+def _may_refer(text: str) -> bool:
+    return "[[" in text or "[^" in text
+
+
 def _cross_ref(match: re.Match[str]) -> CrossRef:
+    if match.group("cite") is not None:
+        return CrossRef(match.start(), CITATION, match.group("cite"), None)
     return CrossRef(match.start(), match.group("kind") or "term", match.group("id").strip(), match.group("label"))
 
 

@@ -18,7 +18,14 @@ from markupsafe import Markup
 from cemkit._internal.content.diagnostics import Diagnostic
 from cemkit._internal.content.knowledge import KnowledgeBase, display_name
 from cemkit._internal.content.models import LANGUAGES, CaseStudy, LocalizedText, Playbook, Term
-from cemkit._internal.content.richtext import CrossRef, escape_html, escape_markdown, escape_table_cell, render_markdown
+from cemkit._internal.content.richtext import (
+    CITATION,
+    CrossRef,
+    escape_html,
+    escape_markdown,
+    escape_table_cell,
+    render_markdown,
+)
 from cemkit._internal.site.casedata import DATA_FILE
 from cemkit._internal.site.fieldref import field_reference
 from cemkit._internal.site.labels import LABELS
@@ -126,7 +133,7 @@ class PageRenderer:
 
     def render(self, template: str, src: str, **context: Any) -> str:
         """Render one template as the page at `src`."""
-        helpers = PageHelpers(self, src)
+        helpers = PageHelpers(self, src, citing=context.get("item"))
         text = _tidy(self.env.get_template(template).render(kb=self.knowledge, p=helpers, t=self.labels, **context))
         return front_matter(helpers.page_title, SEARCH_BOOSTS.get(template)) + text
 
@@ -134,8 +141,10 @@ class PageRenderer:
 class PageHelpers:
     """What templates call to link, localise and render rich text, relative to the current page."""
 
-    def __init__(self, renderer: PageRenderer, src: str) -> None:
+    def __init__(self, renderer: PageRenderer, src: str, *, citing: object = None) -> None:
         self._renderer = renderer
+        self._citing = citing if isinstance(citing, CaseStudy | Playbook) else None
+        """The page's own case or playbook, whose sources its rich text cites by default."""
         self._kb = renderer.knowledge
         self.lang = renderer.lang
         self.src = src
@@ -151,11 +160,15 @@ class PageHelpers:
         """The plain string of a localised text in this page's language."""
         return value.get(self.lang) if value is not None else ""
 
-    def rich(self, value: LocalizedText | None) -> Markup:
-        """Sanitised HTML of a rich text field, as a block."""
+    def rich(self, value: LocalizedText | None, cites: CaseStudy | Playbook | None = None) -> Markup:
+        """Sanitised HTML of a rich text field, as a block.
+
+        Its citations name the sources of `cites`: by default, of the page's own case or playbook.
+        """
         if value is None:
             return Markup("")
-        html = render_markdown(value.get(self.lang), self._resolve)
+        owner = cites or self._citing
+        html = render_markdown(value.get(self.lang), lambda ref: self._resolve(ref, owner))
         return Markup(f"{_RICH_OPEN}\n{html}\n{_RICH_CLOSE}")
 
     def cell(self, value: LocalizedText | str | None) -> Markup:
@@ -251,7 +264,9 @@ class PageHelpers:
         """Languages other than this page's."""
         return [lang for lang in LANGUAGES if lang != self.lang]
 
-    def _resolve(self, ref: CrossRef) -> tuple[str, str]:
+    def _resolve(self, ref: CrossRef, owner: CaseStudy | Playbook | None) -> tuple[str, str]:
+        if ref.kind == CITATION:
+            return self._cite(ref.target, owner)
         if ref.target not in self._kb.collection(ref.kind):
             return "", ref.target
         target = page_src(ref.kind, ref.target)
@@ -260,6 +275,18 @@ class PageHelpers:
         if ref.kind == "term" and self.lang == "en" and label[:1].isupper() and label[1:2].islower():
             label = label[0].lower() + label[1:]  # a term inside a sentence: "every touchpoint", not "every Touchpoint"
         return url, label
+
+    def _cite(self, source_id: str, owner: CaseStudy | Playbook | None) -> tuple[str, str]:
+        """A citation's link to the source list of its case or playbook, shown as the source's number."""
+        ids = [source.id for source in owner.sources] if owner is not None else []
+        if owner is None or source_id not in ids:
+            return "", source_id
+        fragment = f"source-{source_id}"
+        if owner is self._citing:
+            return f"#{fragment}", f"[{ids.index(source_id) + 1}]"
+        kind = "case" if isinstance(owner, CaseStudy) else "stage"
+        url = html_link(self.src, page_src(kind, owner.id), fragment, directory_urls=self._renderer.directory_urls)
+        return url, f"[{ids.index(source_id) + 1}]"
 
     def sorted_terms(self) -> list[Term]:
         """Glossary terms sorted by their name in this language."""
