@@ -24,6 +24,7 @@ are realistic), and measures, taking the median of `--repeat` runs:
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -42,6 +43,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+RESULTS = Path(__file__).resolve().parent / "results.json"
+"""The last run's results, from which `--tables-only` rewrites the docs tables."""
 
 
 @dataclass
@@ -264,16 +267,49 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
     return result
 
 
-def report(results: list[dict[str, float]], repeat: int) -> str:
-    """The Markdown table of the results."""
-    rows = [
-        "| Cases | Build with plugin, cold (s) | Peak memory (MB) | Plain build of export (s) | Its peak memory (MB) | "
-        "Plugin overhead | CPU time ratio | Rebuild, nothing changed (s) | `build --dirty` after one edit (s) | "
-        "Its share of the cold build | "
-        "`cemkit validate` per 1,000 files (s) | Edit served by `serve --dirty` (s) | Site per case (KB) | "
-        "Search index per case (KB) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-    ]
+TABLE_TEXT = {
+    "en": {
+        "headers": [
+            "Cases", "Build with plugin, cold (s)", "Peak memory (MB)", "Plain build of export (s)",
+            "Its peak memory (MB)", "Plugin overhead", "CPU time ratio", "Rebuild, nothing changed (s)",
+            "`build --dirty` after one edit (s)", "Its share of the cold build",
+            "`cemkit validate` per 1,000 files (s)", "Edit served by `serve --dirty` (s)", "Site per case (KB)",
+            "Search index per case (KB)",
+        ],
+        "growth": "Growth from 1,000 to 5,000 cases: {growth:.2f}x the build time for 5x the cases.",
+        "note": (
+            "Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
+            "within the same run, so they hold better than the absolute times on a shared machine. Peak memory is "
+            "the highest total proportional set size (PSS) of the build's processes, sampled every 0.1 s; the CPU "
+            "time ratio counts the plugin's worker processes too. A cold build starts with no `.cache/cemkit`."
+        ),
+    },
+    "ko": {
+        "headers": [
+            "사례 수", "플러그인 빌드, 차가운 빌드(초)", "최대 메모리(MB)", "내보낸 페이지의 일반 빌드(초)",
+            "그 최대 메모리(MB)", "플러그인 부담", "CPU 시간 비율", "바뀐 것 없이 다시 빌드(초)",
+            "사례 하나 수정 뒤 `build --dirty`(초)", "차가운 빌드 대비 비율",
+            "파일 1,000개당 `cemkit validate`(초)", "`serve --dirty`가 수정을 보여 주기까지(초)",
+            "사례당 사이트 크기(KB)", "사례당 검색 색인(KB)",
+        ],
+        "growth": "사례 1,000개에서 5,000개로: 사례가 5배일 때 빌드 시간은 {growth:.2f}배.",
+        "note": (
+            "이 프로젝트의 CI 기계(코어 2개)에서 한 세션에 {repeat}번씩 잰 값의 중앙값입니다. 비율은 같은 실행 안에서 "
+            "구하므로, 여럿이 함께 쓰는 기계에서는 절대 시간보다 비율이 더 믿을 만합니다. 최대 메모리는 빌드의 "
+            "모든 프로세스의 비례 배분 메모리(PSS) 합을 0.1초마다 재어 가장 큰 값이고, CPU 시간 비율에는 "
+            "플러그인의 작업 프로세스도 들어갑니다. 차가운 빌드는 `.cache/cemkit`이 없는 상태에서 시작합니다."
+        ),
+    },
+}  # fmt: skip
+"""The table's headers and notes in each language of the docs."""
+
+
+def report(results: list[dict[str, float]], repeat: int, lang: str = "en") -> str:
+    """The Markdown table of the results, in the docs language `lang`."""
+    text = TABLE_TEXT[lang]
+    headers = text["headers"]
+    assert isinstance(headers, list)
+    rows = ["| " + " | ".join(headers) + " |", "|" + " ---: |" * len(headers)]
     for r in results:
         serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
         rows.append(
@@ -286,19 +322,21 @@ def report(results: list[dict[str, float]], repeat: int) -> str:
         )
     by_size = {int(r["size"]): r for r in results}
     if 1000 in by_size and 5000 in by_size:
-        rows.append("")
-        rows.append(
-            f"Growth from 1,000 to 5,000 cases: {by_size[5000]['plugin_s'] / by_size[1000]['plugin_s']:.2f}x "
-            "the build time for 5x the cases."
-        )
-    rows.append("")
-    rows.append(
-        f"Medians of {repeat} runs in one session on this project's CI machine (2 cores); ratios are taken "
-        "within the same run, so they hold better than the absolute times on a shared machine. Peak memory is "
-        "the highest total proportional set size (PSS) of the build's processes, sampled every 0.1 s; the CPU "
-        "time ratio counts the plugin's worker processes too. A cold build starts with no `.cache/cemkit`."
-    )
+        growth = by_size[5000]["plugin_s"] / by_size[1000]["plugin_s"]
+        rows += ["", str(text["growth"]).format(growth=growth)]
+    rows += ["", str(text["note"]).format(repeat=repeat)]
     return "\n".join(rows) + "\n"
+
+
+def write_tables(results: list[dict[str, float]], repeat: int) -> None:
+    """Write the results into both languages' docs pages and keep them in `RESULTS` (to rewrite the tables)."""
+    RESULTS.write_text(json.dumps({"repeat": repeat, "results": results}, indent=1) + "\n", encoding="utf-8")
+    for lang, page in (("en", REPO / "docs" / "benchmarks.md"), ("ko", REPO / "docs" / "ko" / "benchmarks.md")):
+        text = page.read_text(encoding="utf-8")
+        start, end = text.index("<!-- results -->"), text.index("<!-- /results -->")
+        table = report(results, repeat, lang)
+        page.write_text(text[: start + len("<!-- results -->")] + "\n\n" + table + "\n" + text[end:], encoding="utf-8")
+        print(f"wrote {page}", file=sys.stderr)
 
 
 def main() -> int:
@@ -308,19 +346,19 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median reported)")
     parser.add_argument("--serve-size", type=int, default=1000, help="size at which to time serve edits")
     parser.add_argument("--no-write", action="store_true", help="print the table instead of writing the docs page")
+    parser.add_argument("--tables-only", action="store_true", help=f"rewrite the docs tables from {RESULTS.name}")
     args = parser.parse_args()
+    if args.tables_only:
+        saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+        write_tables(saved["results"], saved["repeat"])
+        return 0
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="cemkit-bench-") as folder:
         results = [benchmark(size, args.repeat, Path(folder), args.serve_size) for size in sizes]
-    table = report(results, args.repeat)
     if args.no_write:
-        print(table)
+        print(report(results, args.repeat))
         return 0
-    for page in (REPO / "docs" / "benchmarks.md", REPO / "docs" / "ko" / "benchmarks.md"):
-        text = page.read_text(encoding="utf-8")
-        start, end = text.index("<!-- results -->"), text.index("<!-- /results -->")
-        page.write_text(text[: start + len("<!-- results -->")] + "\n\n" + table + "\n" + text[end:], encoding="utf-8")
-        print(f"wrote {page}", file=sys.stderr)
+    write_tables(results, args.repeat)
     return 0
 
 

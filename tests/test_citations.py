@@ -44,27 +44,25 @@ def test_a_playbook_summary_cites_its_sources_from_the_stage_list_too(mini: Path
 
 
 @pytest.mark.parametrize(
-    ("path", "old", "new", "expected"),
+    ("path", "change", "expected"),
     [
         (
             CASE,
-            "from our own notes.[^own]",
-            "from our own notes.[^hearsay]",
+            ("from our own notes.[^own]", "from our own notes.[^hearsay]"),
             "cases/corner-bakery.yaml:25:55: citation [^hearsay] names no entry of this file's `sources` (own)",
         ),
         (
             "playbooks/glossary.yaml",
-            "    definition: A place to pay.",
-            "    definition: A place to pay.[^own]",
+            ("    definition: A place to pay.", "    definition: A place to pay.[^own]"),
             "playbooks/glossary.yaml:",
         ),
     ],
     ids=["unknown-source", "file-without-sources"],
 )
 def test_a_citation_of_no_source_is_an_error_at_its_place(
-    mini: Path, capsys: pytest.CaptureFixture[str], path: str, old: str, new: str, expected: str
+    mini: Path, capsys: pytest.CaptureFixture[str], path: str, change: tuple[str, str], expected: str
 ) -> None:
-    edit(mini, path, old, new)
+    edit(mini, path, *change)
     code, out, _ = run_cli(["--root", str(mini), "validate", *TODAY], capsys)
     assert code == 1
     assert [line for line in out.splitlines() if line.startswith(expected) and "[unknown-ref]" in line], out

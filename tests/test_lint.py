@@ -57,12 +57,6 @@ EDITS: dict[str, tuple[str, str, str, str]] = {
         "title: A blog post (title not recorded),",
         "cases/corner-bakery.yaml:27:43: warning: source 'own': its title is a placeholder",
     ),
-    "source-unfindable": (
-        CASE,
-        ', url: "https://example.org/a?b=1&c=2"}',
-        "}",
-        "cases/corner-bakery.yaml:27:10: warning: source 'own' has neither `publisher` nor `url`",
-    ),
     "no-how-we-know": (
         CASE,
         "how_we_know: {en:",
