@@ -17,7 +17,6 @@ from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 
 from cemkit._internal.adapters.mkdocs_setup import (
-    BESIDE_MAX_CASES,
     CemkitConfig,
     Command,
     TranslationSites,
@@ -99,8 +98,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             raise PluginError(f"cemkit: {len(content.errors)} content error(s); see the messages above")
         sites = [(self.config.language, config), *self.translations.configs.items()]
         specs = [SiteSpec(lang, site.use_directory_urls, markdown_pages(site)) for lang, site in sites]
-        cases = len(content.knowledge.cases) if content.knowledge else 0
-        beside = self.config.parallel and not self.serving and len(specs) > 1 and cases <= BESIDE_MAX_CASES
+        beside = self.config.parallel and not self.serving and len(specs) > 1
         self.side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=beside)
         self.sources = self.project.sites(specs[:1] if self.side.forked else specs)
 

@@ -32,12 +32,6 @@ from cemkit._internal.site.static_files import ASSET_FILES
 Command = Literal["build", "gh-deploy", "serve"]
 REQUIRED_EXTENSIONS = ("attr_list", "toc", "tables")
 log = get_plugin_logger("cemkit")
-BESIDE_MAX_CASES = 2000
-"""Up to this many cases, `mkdocs build` builds the translations in a second process beside the main site.
-
-Both sites are then in memory at once: measured peaks were 1.1 GB at 1,000 cases and 3.7 GB at 5,000,
-against a target of 2 GB. Larger libraries build the languages one after another.
-"""
 
 
 class CemkitConfig(Config):
