@@ -47,6 +47,8 @@ _CITATION_AFTER_END = 2
 _PLACEHOLDER = re.compile(
     r"not recorded|unknown|untitled|\bn/a\b|\btbd\b|\btodo\b|미상|기록되지 않|알 수 없", re.IGNORECASE
 )
+MAX_REPORTS_PER_TEXT = 10
+"""Uncited figures reported per text: each position costs a walk of the text, so the count is bounded."""
 _NOT_RUNNING_TEXT = frozenset({"title", "company", "country", "sources", "figures"})
 
 
@@ -104,7 +106,7 @@ def _uncited_figures(
         value = getattr(text, lang)
         if value is None or (lang != LANGUAGES[0] and value == text.en):
             continue
-        for offset in uncited(value):
+        for offset in uncited(value)[:MAX_REPORTS_PER_TEXT]:
             node = locate(document.tree, (*loc, lang))
             line, col = node.position_at(offset) if isinstance(node, ScalarNode) else (node.line, node.col)
             figure = value[offset : offset + 30].split("\n")[0]

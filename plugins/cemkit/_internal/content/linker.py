@@ -236,17 +236,19 @@ class RefLinker:
         for lang, value in seen_in_both.items():
             if value is None or (lang == "ko" and value == text.en):
                 continue
+            reported = 0
             for ref in find_refs(value):
                 message = None
                 if ref.kind == CITATION and ref.target not in citable:
                     message = _unknown_citation(ref.target, citable)
                 elif ref.kind != CITATION and not self._exists(ref.kind, ref.target):
                     message = self._unknown_message(ref.kind, ref.target)
-                if message is not None:
+                if message is not None and reported < MAX_REPORTS_PER_TEXT:
+                    reported += 1
                     node = locate(document.tree, (*loc, lang))
                     line, col = node.position_at(ref.offset) if isinstance(node, ScalarNode) else (node.line, node.col)
                     self.problems.append(Diagnostic(document.path, line, col, "unknown-ref", message))
-                elif ref.kind == "term" and own is not None:
+                elif message is None and ref.kind == "term" and own is not None:
                     self._backlinks[ref.target].append(Backlink(*own))
 
     def _exists(self, kind: str, target: str) -> bool:
@@ -330,6 +332,10 @@ def link_documents(
     linker = RefLinker(documents, known=known)
     knowledge = linker.link()
     return knowledge, linker.problems
+
+
+MAX_REPORTS_PER_TEXT = 10
+"""Unknown references reported per text: each position costs a walk of the text, so the count is bounded."""
 
 
 def _unknown_citation(target: str, citable: list[str]) -> str:
