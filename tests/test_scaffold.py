@@ -23,6 +23,12 @@ FILLED = {
     '      ko: "TODO: 이 단계에 대해 사례가 주는 교훈."': "      ko: 이른 아침의 제빵사는 고객을 관찰합니다.",
     '  - en: "TODO: a lesson a practitioner can apply."': "  - en: Open when your customers need you.",
     '    ko: "TODO: 실무자가 적용할 수 있는 교훈."': "    ko: 고객이 필요로 할 때 문을 엽니다.",
+    '  en: "TODO: the facts come from [^todo-source-id]; the stage and layer notes are our reading."': (
+        '  en: "The facts come from [^own]; the notes are our reading."'
+    ),
+    '  ko: "TODO: 사실은 [^todo-source-id]에서 왔고, 단계와 층위 해설은 이 프로젝트의 해석입니다."': (
+        '  ko: "사실은 [^own]에서 왔고, 해설은 이 프로젝트의 해석입니다."'
+    ),
     "  - id: todo-source-id": "  - id: own",
     '    author: "TODO: author or organisation"': "    author: Test Author",
     '    title: "TODO: title as published"': "    title: A test source",

@@ -135,7 +135,7 @@ def test_figures_must_be_raster_images(
     add_figure(mini, name, data)
     code, out = validate(mini, capsys)
     assert code == 1
-    assert f"{CASE}:29:10: " in out, out
+    assert f"{CASE}:30:10: " in out, out
     assert message in out and "[image-path]" in out, out
     assert not any(path.startswith("assets/cemkit/media") for path in _published(mini))
 

@@ -119,6 +119,9 @@ class TranslationSites:
         except (PluginError, Abort) as error:
             log.error(str(error))
             return False
+        except KeyboardInterrupt:  # SIGTERM or Ctrl-C: end now, without rendering what is left to save it
+            own = []
+            raise
         finally:
             if own:
                 main.project.close()

@@ -176,7 +176,7 @@ class SideProcess:
         """End the forked process if it still runs (the parent is ending early)."""
         self._function = None
         if self._process is not None and self._process.is_alive():
-            self._process.terminate()
+            self._process.kill()  # at once: it holds nothing to clean up, and its handlers would finish its work
             self._process.join()
 
 
