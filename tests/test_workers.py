@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from cemkit._internal.build import workers as workers_module
-from cemkit._internal.build.workers import SideProcess, Workers, shared
+from cemkit._internal.build.workers import ForkedHelper, SideProcess, Workers, shared
 
 from conftest import FIXTURES, run_cli
 from sitecheck import site_output
@@ -142,6 +142,52 @@ def test_stopping_a_side_process_ends_it() -> None:
     assert side._process is not None
     assert not side._process.is_alive()
     assert side.wait() is False
+
+
+class _Counter:
+    """State that lives in the helper process: each run counts on from the last."""
+
+    def __init__(self, log: Path) -> None:
+        self.runs = 0
+        self.log = log
+
+    def run(self) -> bool:
+        self.runs += 1
+        with self.log.open("a", encoding="utf-8") as handle:
+            handle.write(f"{os.getpid()} {self.runs}\n")
+        return self.runs != 3  # the third run fails
+
+    def close(self) -> None:
+        with self.log.open("a", encoding="utf-8") as handle:
+            handle.write("closed\n")
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_forked_helper_runs_each_request_beside_and_keeps_its_state(tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    counter = _Counter(log)
+    helper = ForkedHelper(counter.run, on_close=counter.close)
+    assert helper.forked
+    answers = [helper.request().wait() for _ in range(4)]
+    helper.request()  # asked, never waited for: the next request collects it first
+    assert helper.request().wait() is True
+    helper.close()
+    assert answers == [True, True, False, True]
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert lines[-1] == "closed"
+    pids = {line.split()[0] for line in lines[:-1]}
+    assert len(pids) == 1 and pids != {str(os.getpid())}
+    assert [line.split()[1] for line in lines[:-1]] == ["1", "2", "3", "4", "5", "6"]
+    assert counter.runs == 0  # nothing ran in this process
+
+
+@pytest.mark.usefixtures("two_cores")
+def test_a_forked_helper_that_cannot_fork_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(threading, "active_count", lambda: 3)  # e.g. mkdocs serve's file watcher
+    helper = ForkedHelper(lambda: True)
+    assert not helper.forked
+    assert helper.request().wait() is False
+    helper.close()
 
 
 def _large_project(mini: Path, copies: int) -> None:

@@ -32,7 +32,7 @@ from cemkit._internal.build.project import Project
 from cemkit._internal.build.source import SiteSource, SiteSpec
 from cemkit._internal.build.staging import StagedSite
 from cemkit._internal.build.termination import InterruptOnTermination
-from cemkit._internal.build.workers import SideProcess
+from cemkit._internal.build.workers import HelperRequest, SideProcess
 from cemkit._internal.content.diagnostics import CemkitError, Severity
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.main_site: CemkitPlugin | None = None
         """In a translation's site, the main site's plugin, which holds the sources."""
         self.translations = TranslationSites()
-        self.side: SideProcess | None = None
+        self.side: SideProcess | HelperRequest | None = None
         """The build of the translations' sites, forked once the content is loaded when it can be."""
         self.staged: StagedSite | None = None
         self.pending: str | None = None
@@ -98,9 +98,11 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             raise PluginError(f"cemkit: {len(content.errors)} content error(s); see the messages above")
         sites = [(self.config.language, config), *self.translations.configs.items()]
         specs = [SiteSpec(lang, site.use_directory_urls, markdown_pages(site)) for lang, site in sites]
-        beside = self.config.parallel and not self.serving and len(specs) > 1
-        self.side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=beside)
-        self.sources = self.project.sites(specs[:1] if self.side.forked else specs)
+        beside = self.config.parallel and len(specs) > 1
+        helped = self.translations.serve_beside(self) if beside and self.serving else None
+        side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=beside and not helped)
+        self.side = helped or side  # built beside this process, or here at `_finish_build`
+        self.sources = self.project.sites(specs[:1] if helped or side.forked else specs)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:  # noqa: ARG002
         project = (self.main_site or self).project

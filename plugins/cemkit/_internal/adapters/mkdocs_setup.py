@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
@@ -23,6 +24,7 @@ from mkdocs.structure.files import File, Files
 
 from cemkit._internal.build.project import Project
 from cemkit._internal.build.source import SiteSource, SiteSpec
+from cemkit._internal.build.workers import ForkedHelper, HelperRequest
 from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit._internal.content.loader import CONTENT_DIRS
 from cemkit._internal.content.models import LANGUAGES
@@ -57,6 +59,10 @@ class TranslationSites:
         self.configs: dict[str, MkDocsConfig] = {}
         self._classes: dict[str, type[MkDocsConfig]] = {}
         self._started: set[str] = set()
+        self._helper: ForkedHelper | None = None
+        """Under `mkdocs serve`, the process that rebuilds these sites beside the main one."""
+        self._helper_settings: tuple[tuple[str, int], ...] = ()
+        self._no_helper = False
 
     def load(self, lang: str, config_file: Path, *, parent: MkDocsConfig, main: str) -> MkDocsConfig:
         """Read the settings of the `lang` site, to be built into the `<lang>/` folder of the `main` language's site."""
@@ -128,12 +134,56 @@ class TranslationSites:
                 self.shutdown()
         return True
 
+    def serve_beside(self, main: Any) -> HelperRequest | None:
+        """Under `mkdocs serve`, ask the helper process to rebuild these sites now, beside the main site.
+
+        The helper is forked at the first build, before the server starts its threads, and keeps its
+        own `Project` (which re-reads only changed files) and Kiwi between saves. `None` when there is
+        no helper: one core, or these sites' settings changed since it was forked (then they are built
+        in this process, as without a second core).
+        """
+        settings = self._settings()
+        if self._helper is not None and settings != self._helper_settings:
+            self._helper.close()
+            self._helper, self._no_helper = None, True
+        if self._helper is None and not self._no_helper:
+            helper = ForkedHelper(partial(self._rebuild_here, main), on_close=partial(self._close_here, main))
+            if helper.forked:
+                self._helper, self._helper_settings = helper, settings
+            self._no_helper = not helper.forked
+        return self._helper.request() if self._helper is not None else None
+
+    def _rebuild_here(self, main: Any) -> bool:
+        """In the helper: load what changed, make these sites' sources and build them."""
+        main.project.parallel = False  # this process is the second core's
+        main.project.load()
+        specs = [SiteSpec(lang, site.use_directory_urls, markdown_pages(site)) for lang, site in self.configs.items()]
+        main.sources.update(main.project.sites(specs))
+        try:
+            self.build_all(command=main.command, dirty=main.dirty, main=main)
+        except (PluginError, Abort) as error:
+            log.error(str(error))
+            return False
+        return True
+
+    def _close_here(self, main: Any) -> None:
+        """In the helper, when the server stops: save the store and let the plugins clean up."""
+        main.project.close()
+        self.shutdown()
+
+    def _settings(self) -> tuple[tuple[str, int], ...]:
+        files = [Path(config.config_file_path) for config in self.configs.values() if config.config_file_path]
+        return tuple((str(path), path.stat().st_mtime_ns if path.exists() else 0) for path in files)
+
     def watched(self) -> list[str]:
         """Files and folders to watch while serving: each translation's config file and pages."""
         return [path for config in self.configs.values() for path in (config.config_file_path, config.docs_dir) if path]
 
     def shutdown(self) -> None:
-        """Let the translations' plugins clean up."""
+        """End the helper, if any, and let the translations' plugins clean up."""
+        if self._helper is not None:
+            self._helper.close()
+            self._helper = None
         for config in self.configs.values():
             config.plugins.on_shutdown()
         self.configs.clear()

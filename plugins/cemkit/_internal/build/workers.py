@@ -11,11 +11,14 @@ waits for the rest. Workers ignore SIGINT (Ctrl-C reaches the whole process grou
 decides) and leave temporary files to nobody.
 
 A `SideProcess` is the same idea for one long task (building another language's site): forked when
-it is created, waited for or stopped by the parent, or run in the parent when it cannot fork.
+it is created, waited for or stopped by the parent, or run in the parent when it cannot fork. A
+`ForkedHelper` runs the same task again on each request (every rebuild under `mkdocs serve`): it is
+forked once, while forking is still safe, and keeps what it learnt between requests.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import signal
@@ -23,6 +26,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 Item = TypeVar("Item")
@@ -178,6 +182,97 @@ class SideProcess:
         if self._process is not None and self._process.is_alive():
             self._process.kill()  # at once: it holds nothing to clean up, and its handlers would finish its work
             self._process.join()
+
+
+class ForkedHelper:
+    """A process forked now, beside this one, that runs `function()` each time `request` asks.
+
+    `on_close` runs in that process when it is told to end (not when it is killed or interrupted).
+    Without a second core or a safe `fork`, nothing is forked and `forked` is false.
+    """
+
+    def __init__(self, function: Callable[[], bool], *, on_close: Callable[[], None] | None = None) -> None:
+        self._process: multiprocessing.process.BaseProcess | None = None
+        self._connection: Connection | None = None
+        self._waiting = False
+        if usable_cores() > 1 and can_fork():
+            context = multiprocessing.get_context("fork")
+            mine, theirs = context.Pipe()
+            self._process = context.Process(target=_serve_requests, args=(theirs, function, on_close))
+            self._process.start()
+            theirs.close()
+            self._connection = mine
+
+    @property
+    def forked(self) -> bool:
+        """Whether the helper process runs."""
+        return self._process is not None
+
+    def request(self) -> HelperRequest:
+        """Ask for one more run; the answer comes with `HelperRequest.wait`."""
+        if self._waiting:
+            self.answer()  # an earlier run nobody waited for (its build failed here first)
+        if self._connection is not None:
+            try:
+                self._connection.send(True)
+                self._waiting = True
+            except OSError:
+                self._waiting = False
+        return HelperRequest(self)
+
+    def answer(self) -> bool:
+        """Wait for the run asked for last; whether it succeeded."""
+        if not self._waiting or self._connection is None:
+            return False
+        self._waiting = False
+        try:
+            return bool(self._connection.recv())
+        except (EOFError, OSError):  # the helper is gone
+            return False
+
+    def close(self, timeout: float = 5.0) -> None:
+        """Tell the helper to end (it runs `on_close`), and end it if it has not within `timeout` seconds."""
+        process, self._process = self._process, None
+        connection, self._connection = self._connection, None
+        if process is None or connection is None:
+            return
+        with contextlib.suppress(OSError):
+            connection.send(None)
+        process.join(timeout)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        connection.close()
+
+
+class HelperRequest:
+    """One run asked of a `ForkedHelper`; waited for like a `SideProcess`."""
+
+    def __init__(self, helper: ForkedHelper) -> None:
+        self._helper = helper
+
+    def wait(self) -> bool:
+        """Wait for the run; whether it succeeded."""
+        return self._helper.answer()
+
+    def stop(self) -> None:
+        """Nothing to stop: the helper outlives its requests (`ForkedHelper.close` ends it)."""
+
+
+def _serve_requests(connection: Connection, function: Callable[[], bool], on_close: Callable[[], None] | None) -> None:
+    _quiet_signals()
+    try:
+        while connection.recv() is not None:
+            try:
+                succeeded = function()
+            except Exception as error:  # shown as a message; the answer tells the parent
+                print(f"Error: {error}", file=sys.stderr, flush=True)
+                succeeded = False
+            connection.send(succeeded)
+    except (EOFError, OSError, KeyboardInterrupt):  # the parent is gone, or SIGTERM: end without closing
+        return
+    if on_close is not None:
+        on_close()
 
 
 def _run_side(function: Callable[[], bool]) -> None:

@@ -13,14 +13,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from cemkit._internal.content.diagnostics import Diagnostic, Severity
-from cemkit._internal.content.loader import ContentDocument
 from cemkit._internal.content.models import LANGUAGES, CaseStudy, LocalizedText, Source
 from cemkit._internal.content.richtext import CITATION, find_refs
 from cemkit._internal.content.yamlsource import ScalarNode, locate
 
-_NUMBER = re.compile(r"\d[\d,.]*")
+if TYPE_CHECKING:
+    from cemkit._internal.content.loader import ContentDocument
+
+_NUMBER = re.compile(r"\d[\d,.]*+")
 _CURRENCY_BEFORE = re.compile(r"[$€£¥₩]\s?$")
 _UNIT_AFTER = re.compile(
     r"""\s?(?:
@@ -35,15 +38,18 @@ _UNIT_AFTER = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
+"""What makes a number a figure: a percent sign, a currency, or a count of people, right after it."""
+_UNIT_WINDOW = 40
+"""Characters after a number in which its unit is looked for."""
 _CHANGE = re.compile(
     r"\b(?:year[- ](?:on|over)[- ]year|doubled|tripled|quadrupled|halved)\b|전년\s?대비|전년보다|(?:두|세|네)\s?배로",
     re.IGNORECASE,
 )
+_CHANGE_WORDS = ("year", "doubled", "tripled", "quadrupled", "halved", "전년", "배로")
+"""Words one of which a text must hold for `_CHANGE` to be tried (a plain search is much cheaper)."""
 _SENTENCE_END = re.compile(r"[.!?。](?=\s|$)|\n\s*\n")
-_LOOKAROUND = 40
 _CITATION_AFTER_END = 2
 """A citation may follow its sentence's full stop, with at most one space between."""
-"""Characters after a number in which its unit is looked for."""
 _PLACEHOLDER = re.compile(
     r"not recorded|unknown|untitled|\bn/a\b|\btbd\b|\btodo\b|미상|기록되지 않|알 수 없", re.IGNORECASE
 )
@@ -71,11 +77,14 @@ def evidence_warnings(document: ContentDocument) -> Iterator[Diagnostic]:
 
 def figure_offsets(text: str) -> list[int]:
     """Where the figures of `text` start."""
-    found = [match.start() for match in _CHANGE.finditer(text)]
+    found = []
+    lowered = text.lower()
+    if any(word in lowered for word in _CHANGE_WORDS):
+        found = [match.start() for match in _CHANGE.finditer(text)]
     for match in _NUMBER.finditer(text):
-        before = text[max(0, match.start() - 2) : match.start()]
-        if _CURRENCY_BEFORE.search(before) or _UNIT_AFTER.match(text[match.end() : match.end() + _LOOKAROUND]):
-            found.append(match.start())
+        start, end = match.span()
+        if _CURRENCY_BEFORE.search(text, max(0, start - 2), start) or _UNIT_AFTER.match(text, end, end + _UNIT_WINDOW):
+            found.append(start)
     return sorted(found)
 
 

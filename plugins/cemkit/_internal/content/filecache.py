@@ -19,6 +19,8 @@ class CachedFile:
     problems: list[Diagnostic]
     invalid_ids: set[tuple[str, str]]
     unreadable: bool
+    warnings: list[Diagnostic] = field(default_factory=list)
+    """What the file's own checks warn about (see `content.evidence`), found while its node tree is at hand."""
 
 
 @dataclass

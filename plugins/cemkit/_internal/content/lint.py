@@ -1,4 +1,8 @@
-"""Content checks beyond the schema, reported as warnings (which `--strict` turns into errors)."""
+"""Content checks beyond the schema, reported as warnings (which `--strict` turns into errors).
+
+The checks of one file on its own (figures and sources, `content.evidence`) run while the file loads;
+these are the ones that look across files or depend on the day.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from cemkit._internal.content.diagnostics import Diagnostic, Severity
-from cemkit._internal.content.evidence import evidence_warnings
 from cemkit._internal.content.loader import ContentDocument
 from cemkit._internal.content.models import LANGUAGES, CaseStudy, GlossaryFile, RichLocalizedText
 from cemkit._internal.content.richtext import find_refs
@@ -31,7 +34,6 @@ def lint_documents(documents: Iterable[ContentDocument], options: LintOptions | 
     warnings: list[Diagnostic] = []
     for document in documents:
         warnings += _missing_languages(document)
-        warnings += evidence_warnings(document)
         if isinstance(document.model, CaseStudy):
             warnings += _case_warnings(document, document.model, options)
     warnings += _unused_terms(documents)

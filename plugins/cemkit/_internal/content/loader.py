@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from cemkit._internal.content.diagnostics import Diagnostic, Severity, display_path
+from cemkit._internal.content.evidence import evidence_warnings
 from cemkit._internal.content.filecache import CachedFile, FileCache
 from cemkit._internal.content.images import RASTER_SUFFIXES, image_file_problem
 from cemkit._internal.content.models import CaseStudy, ContentFile, LocalizedText, iter_texts
@@ -167,6 +168,7 @@ def load_files(
         result.diagnostics.extend(entry.problems)
         if entry.document is not None and not entry.problems:
             result.documents.append(entry.document)
+            result.diagnostics.extend(entry.warnings)
         result.invalid_ids |= entry.invalid_ids
         result.unreadable = result.unreadable or entry.unreadable
     if cache is not None:
@@ -198,12 +200,14 @@ def _load_entry(path: Path, shown: str, root: Path) -> CachedFile:
     stamp = _stamp(path) or (0, 0)
     parsed = read_yaml_file(str(path), shown)
     document, problems = validate_document(parsed, path, root)
+    warnings: list[Diagnostic] = []
     if document is not None:
+        warnings = list(evidence_warnings(document))
         document.release_tree()
     partial = LoadResult()
     if document is None and problems:
         _note_invalid(parsed, partial)
-    return CachedFile(stamp, document, problems, partial.invalid_ids, partial.unreadable)
+    return CachedFile(stamp, document, problems, partial.invalid_ids, partial.unreadable, warnings)
 
 
 def load_document(path: Path, shown: str, root: Path) -> tuple[ContentDocument | None, list[Diagnostic]]:
