@@ -187,3 +187,11 @@ def test_export_refuses_a_missing_translation(mini: Path, tmp_path: Path, capsys
     assert main(["--root", str(mini), "export", str(out)]) == 1
     assert "translations: ko:" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_field_reference_shows_every_type_as_text(shipped_site: Path) -> None:
+    """`{en: ..., ko: ...}` in a table cell is shown, not read as HTML attributes (`<td en_ ko>`)."""
+    for page in ("contributing/fields/index.html", "ko/contributing/fields/index.html"):
+        html = (shipped_site / page).read_text(encoding="utf-8")
+        assert "<td en" not in html
+        assert "text, or <code>{en: ..., ko: ...}</code>" in html

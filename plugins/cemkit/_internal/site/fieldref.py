@@ -65,7 +65,7 @@ def _section(name: str, definition: dict[str, Any]) -> Section:
 
 def _kind(spec: dict[str, Any]) -> str:  # noqa: PLR0911 - one return per JSON Schema shape reads best
     if spec.get("x-cem-format") == "markdown":
-        return "Markdown text, or {en, ko}"
+        return "Markdown text, or `{en: ..., ko: ...}`"  # in code: a bare `{...}` would be read as attributes
     if "$ref" in spec:
         target = spec["$ref"].rsplit("/", 1)[-1]
         return f"[{target}](#{anchor_for(target)})"
@@ -73,7 +73,7 @@ def _kind(spec: dict[str, Any]) -> str:  # noqa: PLR0911 - one return per JSON S
     if options:
         kinds = [_kind(option) for option in options]
         if kinds == ["text", f"[LocalizedText](#{anchor_for('LocalizedText')})"]:
-            return "text, or {en, ko}"
+            return "text, or `{en: ..., ko: ...}`"
         return " or ".join(kinds)
     if "const" in spec:
         return f"`{spec['const']}`"

@@ -1,0 +1,41 @@
+"""Reading on a phone: Korean text breaks between words, never inside one (issue #17)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser
+
+pytestmark = pytest.mark.slow
+
+PHONE = {"width": 390, "height": 844}
+
+SPLIT_WORDS = """
+() => {
+  const split = [];
+  for (const paragraph of document.querySelectorAll("article p, article li")) {
+    const walker = document.createTreeWalker(paragraph, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const text = node.textContent;
+      for (const match of text.matchAll(/[\\uac00-\\ud7a3]+/g)) {  // a run of Hangul syllables: one word or part
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}
+"""
+
+
+@pytest.mark.parametrize("path", ["ko/", "ko/cases/westin/", "ko/stages/analyse-experiential-world/"])
+def test_korean_words_are_not_broken_across_lines(browser: Browser, shipped_site_url: str, path: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    try:
+        page.goto(shipped_site_url + path)
+        split = page.evaluate(SPLIT_WORDS)
+    finally:
+        page.close()
+    assert split == [], f"{len(split)} Korean words broken across lines, e.g. {split[:5]}"
