@@ -1,4 +1,4 @@
-"""Reading on a phone: Korean text breaks between words, never inside one (issue #17)."""
+"""Reading on a phone (issue #17): Korean text breaks between words, never inside one; code can be copied."""
 
 from __future__ import annotations
 
@@ -39,3 +39,16 @@ def test_korean_words_are_not_broken_across_lines(browser: Browser, shipped_site
     finally:
         page.close()
     assert split == [], f"{len(split)} Korean words broken across lines, e.g. {split[:5]}"
+
+
+@pytest.mark.parametrize("path", ["contributing/", "ko/contributing/"])
+def test_code_blocks_have_a_copy_button(browser: Browser, shipped_site_url: str, path: str) -> None:
+    page = browser.new_page(viewport=PHONE)
+    try:
+        page.goto(shipped_site_url + path)
+        blocks = page.locator("article pre").count()
+        buttons = page.locator('article pre button[data-md-type="copy"]').count()
+    finally:
+        page.close()
+    assert blocks > 0
+    assert buttons == blocks
