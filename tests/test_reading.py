@@ -52,3 +52,22 @@ def test_code_blocks_have_a_copy_button(browser: Browser, shipped_site_url: str,
         page.close()
     assert blocks > 0
     assert buttons == blocks
+
+
+@pytest.mark.parametrize("path", ["roles/", "ko/roles/"])
+def test_responsibility_codes_never_split_across_lines(browser: Browser, shipped_site_url: str, path: str) -> None:
+    """'A 3' in the responsibility matrix stays on one line (it read 'A' then '3')."""
+    for viewport in (PHONE, {"width": 1366, "height": 900}):
+        page = browser.new_page(viewport=viewport)
+        try:
+            page.goto(shipped_site_url + path)
+            split = page.evaluate(
+                """() => [...document.querySelectorAll("article table a[href*='#step-']")]
+                    .filter(a => new Set([...a.getClientRects()].map(r => Math.round(r.top))).size > 1)
+                    .map(a => a.textContent)"""
+            )
+            count = page.locator("article table a[href*='#step-']").count()
+        finally:
+            page.close()
+        assert count > 50
+        assert split == [], f"{len(split)} codes split at {viewport['width']} px, e.g. {split[:5]}"

@@ -253,7 +253,8 @@ class PageHelpers:
             for assignment in step.roles:
                 if assignment.role == role_id:
                     letter = self._renderer.labels[f"part_letter_{assignment.part}"]
-                    links.append(f"[{letter} {number}]({self.url('stage', playbook.id, f'step-{step.id}')})")
+                    # a no-break space: the letter and its step number never part at a line end
+                    links.append(f"[{letter}\u00a0{number}]({self.url('stage', playbook.id, f'step-{step.id}')})")
         return Markup(", ".join(links))
 
     def label(self, key: str) -> str:
