@@ -16,6 +16,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\u
 """Characters that make a spreadsheet read a cell as a formula (the last four are full-width forms)."""
 
 
+def csv_columns(lang: str) -> tuple[str, ...]:
+    """The CSV header in `lang` (in English, the ids of `CSV_COLUMNS` themselves)."""
+    return tuple(LABELS[lang][f"csv_{column}"] for column in CSV_COLUMNS)
+
+
 def download_name(playbook: Playbook, lang: str, suffix: str) -> str:
     """A file name that says what the file is, e.g. `cem-worksheet-2-build-experiential-platform-en.csv`."""
     return f"cem-worksheet-{playbook.order}-{playbook.id}-{lang}.{suffix}"
@@ -36,7 +41,7 @@ def worksheet_csv(playbook: Playbook, lang: str) -> bytes:
     assert playbook.worksheet is not None
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow(csv_columns(lang))
     for field in playbook.worksheet.fields:
         texts = (field.label.get(lang), field.prompt.get(lang), field.example.get(lang))
         writer.writerow([field.id, *(spreadsheet_text(text) for text in texts), ""])
