@@ -195,3 +195,13 @@ def test_field_reference_shows_every_type_as_text(shipped_site: Path) -> None:
         html = (shipped_site / page).read_text(encoding="utf-8")
         assert "<td en" not in html
         assert "text, or <code>{en: ..., ko: ...}</code>" in html
+
+
+def test_korean_case_pages_show_the_period_in_korean(shipped_site: Path) -> None:
+    """A period written in words is localised like any other text (it was English on the Korean pages)."""
+    english = ("exact dates not recorded", "early 2000s", "founding to the reports used here")
+    for page in ("ko/cases/index.html", "ko/cases/hilton/index.html", "ko/cases/avis/index.html"):
+        html = (shipped_site / page).read_text(encoding="utf-8")
+        assert not [phrase for phrase in english if phrase in html], page
+    assert "2003년 이전" in (shipped_site / "ko/cases/hilton/index.html").read_text(encoding="utf-8")
+    assert "early 2000s" in (shipped_site / "cases/avis/index.html").read_text(encoding="utf-8")

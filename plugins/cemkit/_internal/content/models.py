@@ -113,7 +113,9 @@ class CaseStudy(StrictModel):
     company: Text = Field(description="The company or organisation.")
     industry: Ref = Field(description="The `id` of an industry.")
     country: Text = Field(description="Where it happened.")
-    period: NonEmptyStr = Field(description="When the case happened, e.g. '1999-2003' or 'early 2000s'.")
+    period: Text = Field(
+        description="When the case happened, e.g. '1999-2003', or {en: early 2000s, ko: 2000년대 초} for words."
+    )
     summary: RichText = Field(description="What the company did and why it matters for CEM, in a paragraph or two.")
     stages: list[StageNote] = Field(default=[], description="What the case teaches at each stage it illustrates.")
     layers: list[LayerNote] = Field(

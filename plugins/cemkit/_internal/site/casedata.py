@@ -32,7 +32,7 @@ def render_case_data(knowledge: KnowledgeBase, *, lang: str, directory_urls: boo
                 "industry": reference("industries", case.industry),
                 "country": localized(case.country),
                 "country_id": case.country.get(LANGUAGES[0]),
-                "period": case.period,
+                "period": case.period.get(lang),
                 "stages": [note.stage for note in case.stages],
                 "interface_types": sorted({t.interface_type for t in case.touchpoints}),
                 "journey_stages": sorted({t.journey_stage for t in case.touchpoints}),
