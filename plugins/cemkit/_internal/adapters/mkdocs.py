@@ -2,7 +2,8 @@
 
 The site named by `mkdocs.yml` loads the content and the sources of every language; the sites listed
 under `translations` take theirs from it and are built into its `<lang>/` folder, in a process of
-their own beside the main site's build when a second core allows it (not under `mkdocs serve`).
+their own beside the main site's build when a second core allows it (under `mkdocs serve`, in a
+helper process forked at the first build and asked again on every save).
 `mkdocs build` writes into a staging folder that replaces `site_dir` only when every language built;
 under `mkdocs serve` content errors show as an error page instead of stopping the server.
 """
@@ -99,10 +100,12 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         sites = [(self.config.language, config), *self.translations.configs.items()]
         specs = [SiteSpec(lang, site.use_directory_urls, markdown_pages(site)) for lang, site in sites]
         beside = self.config.parallel and len(specs) > 1
-        helped = self.translations.serve_beside(self) if beside and self.serving else None
-        side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=beside and not helped)
-        self.side = helped or side  # built beside this process, or here at `_finish_build`
-        self.sources = self.project.sites(specs[:1] if helped or side.forked else specs)
+        self.side = self.translations.serve_beside(self) if beside and self.serving else None
+        if self.side is None:  # built beside this process, or here at `_finish_build`
+            parallel = beside and not self.serving  # (forking beside the server's threads is not safe)
+            self.side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=parallel)
+        forked = not isinstance(self.side, SideProcess) or self.side.forked
+        self.sources = self.project.sites(specs[:1] if forked else specs)
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:  # noqa: ARG002
         project = (self.main_site or self).project

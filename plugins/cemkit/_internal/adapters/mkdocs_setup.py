@@ -121,10 +121,7 @@ class TranslationSites:
             if own:
                 main.project.parallel = False
                 main.sources.update(main.project.sites(own))
-            self.build_all(command=main.command, dirty=main.dirty, main=main)
-        except (PluginError, Abort) as error:
-            log.error(str(error))
-            return False
+            return self._build_reporting(main)
         except KeyboardInterrupt:  # SIGTERM or Ctrl-C: end now, without rendering what is left to save it
             own = []
             raise
@@ -132,7 +129,6 @@ class TranslationSites:
             if own:
                 main.project.close()
                 self.shutdown()
-        return True
 
     def serve_beside(self, main: Any) -> HelperRequest | None:
         """Under `mkdocs serve`, ask the helper process to rebuild these sites now, beside the main site.
@@ -159,6 +155,10 @@ class TranslationSites:
         main.project.load()
         specs = [SiteSpec(lang, site.use_directory_urls, markdown_pages(site)) for lang, site in self.configs.items()]
         main.sources.update(main.project.sites(specs))
+        return self._build_reporting(main)
+
+    def _build_reporting(self, main: Any) -> bool:
+        """`build_all`, with its problems reported as messages; whether every site built."""
         try:
             self.build_all(command=main.command, dirty=main.dirty, main=main)
         except (PluginError, Abort) as error:

@@ -7,6 +7,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+MAX_REPORTS_PER_TEXT = 10
+"""Problems of one kind reported per text value: placing each walks the text, so the count is bounded."""
+
 
 class Severity(StrEnum):
     """How bad a diagnostic is: errors stop a build, warnings fail only `--strict` builds."""

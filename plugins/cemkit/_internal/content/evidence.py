@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from cemkit._internal.content.diagnostics import Diagnostic, Severity
+from cemkit._internal.content.diagnostics import MAX_REPORTS_PER_TEXT, Diagnostic, Severity
 from cemkit._internal.content.models import LANGUAGES, CaseStudy, LocalizedText, Source
 from cemkit._internal.content.richtext import CITATION, find_refs
 from cemkit._internal.content.yamlsource import ScalarNode, locate
@@ -53,8 +53,6 @@ _CITATION_AFTER_END = 2
 _PLACEHOLDER = re.compile(
     r"not recorded|unknown|untitled|\bn/a\b|\btbd\b|\btodo\b|미상|기록되지 않|알 수 없", re.IGNORECASE
 )
-MAX_REPORTS_PER_TEXT = 10
-"""Uncited figures reported per text: each position costs a walk of the text, so the count is bounded."""
 _NOT_RUNNING_TEXT = frozenset({"title", "company", "country", "sources", "figures"})
 
 
@@ -115,8 +113,11 @@ def _uncited_figures(
         value = getattr(text, lang)
         if value is None or (lang != LANGUAGES[0] and value == text.en):
             continue
-        for offset in uncited(value)[:MAX_REPORTS_PER_TEXT]:
-            node = locate(document.tree, (*loc, lang))
+        missing = uncited(value)[:MAX_REPORTS_PER_TEXT]
+        if not missing:
+            continue
+        node = locate(document.tree, (*loc, lang))
+        for offset in missing:
             line, col = node.position_at(offset) if isinstance(node, ScalarNode) else (node.line, node.col)
             figure = value[offset : offset + 30].split("\n")[0]
             message = (

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cemkit._internal.content.diagnostics import Diagnostic
+from cemkit._internal.content.diagnostics import MAX_REPORTS_PER_TEXT, Diagnostic
 from cemkit._internal.content.knowledge import Backlink, Indexes, KnowledgeBase, RoleTask
 from cemkit._internal.content.loader import ContentDocument
 from cemkit._internal.content.models import (
@@ -332,10 +332,6 @@ def link_documents(
     linker = RefLinker(documents, known=known)
     knowledge = linker.link()
     return knowledge, linker.problems
-
-
-MAX_REPORTS_PER_TEXT = 10
-"""Unknown references reported per text: each position costs a walk of the text, so the count is bounded."""
 
 
 def _unknown_citation(target: str, citable: list[str]) -> str:

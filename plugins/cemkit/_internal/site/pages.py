@@ -282,12 +282,12 @@ class PageHelpers:
         ids = [source.id for source in owner.sources] if owner is not None else []
         if owner is None or source_id not in ids:
             return "", source_id
-        fragment = f"source-{source_id}"
+        fragment, number = f"source-{source_id}", f"[{ids.index(source_id) + 1}]"
         if owner is self._citing:
-            return f"#{fragment}", f"[{ids.index(source_id) + 1}]"
+            return f"#{fragment}", number
         kind = "case" if isinstance(owner, CaseStudy) else "stage"
         url = html_link(self.src, page_src(kind, owner.id), fragment, directory_urls=self._renderer.directory_urls)
-        return url, f"[{ids.index(source_id) + 1}]"
+        return url, number
 
     def sorted_terms(self) -> list[Term]:
         """Glossary terms sorted by their name in this language."""
