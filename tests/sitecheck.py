@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import subprocess
 import sys
@@ -76,3 +78,16 @@ def site_output(
 
 
 __all__ = ["BIN", "Output", "broken_links", "expected_pages", "run_mkdocs", "site_output"]
+
+
+def indexed(site: Path) -> dict[str, dict[str, object]]:
+    """What a language site's search bundle holds: result URL -> its record (content, meta, filters).
+
+    Read from Pagefind's fragment files (gzip, a signature, then JSON), as the browser reads them.
+    """
+    records = {}
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        record = json.loads(data)
+        records[record["url"]] = record
+    return records

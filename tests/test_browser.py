@@ -75,13 +75,13 @@ def test_language_menu_lands_on_the_same_page(browser: Browser, shipped_site_url
     page.wait_for_url(shipped_site_url + "ko/cases/westin/")
     assert "웨스틴" in page.locator("article h1").inner_text()
     assert page.locator("html").get_attribute("lang") == "ko"
-    assert page.locator(".md-search__input").get_attribute("placeholder") == "검색"
+    assert page.locator(".cemkit-search-button").get_attribute("aria-label") == "검색"
     assert page.locator(".md-nav--primary").get_by_text("사례 연구").count() >= 1
     assert page.locator(".md-nav--primary").get_by_text("Case studies").count() == 0
     page.locator(".md-header__option .md-select").hover()
     page.locator(".md-select__link[hreflang=en]").click()
     page.wait_for_url(shipped_site_url + "cases/westin/")
-    assert page.locator(".md-search__input").get_attribute("placeholder") == "Search"
+    assert page.locator(".cemkit-search-button").get_attribute("aria-label") == "Search"
     page.goto(shipped_site_url + "reference/content/")
     page.locator(".md-header__option .md-select").hover()
     page.locator(".md-select__link[hreflang=ko]").click()

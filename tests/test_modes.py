@@ -6,7 +6,6 @@ missing in one language, a search index that lost pages, a process or folder lef
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -20,7 +19,7 @@ import pytest
 from test_serve import fetch, free_port, wait_for
 from test_staging import leftovers, snapshot
 
-from sitecheck import BIN, run_mkdocs
+from sitecheck import BIN, indexed, run_mkdocs
 
 pytestmark = pytest.mark.slow
 
@@ -63,11 +62,7 @@ def build(project: Path, tool: str, *options: str, env: dict[str, str] | None = 
 
 def search_locations(site: Path) -> dict[str, set[str]]:
     """The pages in each language's search index."""
-    indexes = {"en": site / "search" / "search_index.json", "ko": site / "ko" / "search" / "search_index.json"}
-    return {
-        lang: {doc["location"].split("#")[0] for doc in json.loads(path.read_text(encoding="utf-8"))["docs"]}
-        for lang, path in indexes.items()
-    }
+    return {lang: {url.split("#")[0] for url in indexed(folder)} for lang, folder in (("en", site), ("ko", site / "ko"))}
 
 
 def article(page: Path) -> str:
@@ -76,9 +71,8 @@ def article(page: Path) -> str:
 
 
 def search_text(site: Path) -> str:
-    """The text of both languages' search entries."""
-    indexes = [site / "search" / "search_index.json", site / "ko" / "search" / "search_index.json"]
-    return " ".join(doc["text"] for path in indexes for doc in json.loads(path.read_text(encoding="utf-8"))["docs"])
+    """The text of both languages' search records."""
+    return " ".join(str(record["content"]) for folder in (site, site / "ko") for record in indexed(folder).values())
 
 
 @pytest.mark.parametrize("parallel", [True, False], ids=["parallel", "one-process"])

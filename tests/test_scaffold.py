@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import copy_of_repository, run_cli
-from sitecheck import run_mkdocs
+from sitecheck import indexed, run_mkdocs
 
 FILLED = {
     '  en: "TODO: the case\'s title in English"': '  en: "Morning Bakery"',
@@ -112,6 +112,5 @@ def test_editor_adds_a_case_to_the_real_project(tmp_path: Path, capsys: pytest.C
     (entry,) = [case for case in data["cases"] if case["id"] == "morning-bakery"]
     assert entry["title"] == {"en": "Morning Bakery", "ko": "아침 제과점"}
     assert entry["stages"] == ["analyse-experiential-world"]
-    search = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert any(doc["location"].startswith("cases/morning-bakery/") for doc in search["docs"])
-    assert any("Morning Bakery" in doc["title"] for doc in search["docs"])
+    record = indexed(site)["/cases/morning-bakery/"]
+    assert record["meta"]["title"] == "Morning Bakery"  # type: ignore[index]

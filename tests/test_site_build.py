@@ -12,7 +12,7 @@ from cemkit import load_project
 from cemkit._internal.cli import main
 
 from conftest import FIXTURES, REPO, copy_of_repository, site_files
-from sitecheck import broken_links, expected_pages, run_mkdocs
+from sitecheck import broken_links, expected_pages, indexed, run_mkdocs
 
 pytestmark = pytest.mark.slow
 
@@ -173,9 +173,14 @@ def test_korean_site_has_its_own_theme_strings_and_search(mini: Path) -> None:
     assert result.returncode == 0, result.stderr
     korean = (mini / "site" / "ko" / "cases" / "corner-bakery" / "index.html").read_text(encoding="utf-8")
     english = (mini / "site" / "cases" / "corner-bakery" / "index.html").read_text(encoding="utf-8")
-    assert '<html lang="ko"' in korean and 'placeholder="검색"' in korean
-    assert '<html lang="en"' in english and 'placeholder="Search"' in english
-    assert (mini / "site" / "ko" / "search" / "search_index.json").is_file()
+    assert '<html lang="ko"' in korean and "md-nav" in korean
+    assert '<html lang="en"' in english
+    korean_search = (mini / "site" / "ko" / "assets" / "cemkit" / "search.js").read_text(encoding="utf-8")
+    assert '"search_open": "\\uac80\\uc0c9"' in korean_search  # the search box's words are Korean (검색)
+    assert (mini / "site" / "ko" / "pagefind" / "pagefind.js").is_file()
+    assert "/cases/corner-bakery/" in indexed(mini / "site" / "ko")
+    assert "/cases/corner-bakery/" in indexed(mini / "site")
+    assert not list((mini / "site").rglob("search_index.json"))
     assert not (mini / "site" / "ko" / "ko").exists()  # docs/ko is not also built into the English site
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from cemkit._internal.adapters.export import export_site
+from cemkit._internal.adapters.site_index import index_built_site
 from cemkit._internal.build.project import load_project
 from cemkit._internal.build.scaffold import new_case
 from cemkit._internal.content.diagnostics import CemkitError, Diagnostic, Severity, display_path
@@ -75,6 +76,10 @@ def get_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write the generated pages as a plain MkDocs project")
     export.add_argument("dest", type=Path, help="folder to write (empty, new, or an earlier export)")
     export.add_argument("--config", type=Path, help="the site's mkdocs.yml (default: ROOT/mkdocs.yml)")
+
+    index = commands.add_parser("index", help="make the search index of a built site (any engine), with Pagefind")
+    index.add_argument("site", type=Path, help="the built site folder, e.g. site/ (translations in its <lang>/)")
+    index.add_argument("--config", type=Path, help="the project's mkdocs.yml (default: ROOT/mkdocs.yml)")
     return parser
 
 
@@ -164,6 +169,14 @@ def export(root: Path, dest: Path, *, config: Path | None = None) -> int:
     return EXIT_OK
 
 
+def index(root: Path, site: Path, *, config: Path | None = None) -> int:
+    """Index the built site in `site` for search."""
+    counts = index_built_site(root, site, config_file=config)
+    done = ", ".join(f"{count} {lang}" for lang, count in counts.items())
+    print(f"cemkit: indexed {done} page(s) for search into {site}", file=sys.stderr)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; the only place that turns errors into messages and exit codes."""
     args = get_parser().parse_args(argv)
@@ -183,6 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "new": lambda: new(root, args.slug),
         "export": lambda: export(root, args.dest, config=args.config),
         "linkcheck": lambda: linkcheck(args.site),
+        "index": lambda: index(root, args.site, config=args.config),
     }
     try:
         return commands[args.command]()

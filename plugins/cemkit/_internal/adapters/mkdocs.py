@@ -15,14 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import Abort, PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, get_plugin_logger
 
 from cemkit._internal.adapters.mkdocs_setup import (
     CemkitConfig,
     Command,
     TranslationSites,
     add_generated_files,
-    enrich_search,
+    index_search,
     markdown_pages,
     new_project,
     prepare_config,
@@ -118,15 +118,14 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             self._source().ready(page.file.src_uri)
         return page
 
-    @event_priority(50)  # before the search plugin writes its index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         source = self._source()
-        try:
-            enrich_search(config, source, keep_previous=self.dirty and not self.serving)
-        except CemkitError as error:
-            raise PluginError(f"cemkit: {error}") from error
         if self.dirty:
             source.remove_outputs(Path(config.site_dir))
+        try:
+            index_search(config, source, self.config.translations)
+        except CemkitError as error:
+            raise PluginError(f"cemkit: {error}") from error
         self.built, self.pending = True, config.site_dir if self.main_site is None else None
         if self.serving or self.command != "build":  # `mkdocs build` builds them once this site is out of memory
             self._finish_build()

@@ -7,8 +7,8 @@ own, so that its plugins (search, cem ...) are its own and are kept between `mkd
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -23,12 +23,13 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from cemkit._internal.build.project import Project
+from cemkit._internal.build.search_index import index_site
 from cemkit._internal.build.source import SiteSource, SiteSpec
 from cemkit._internal.build.workers import ForkedHelper, HelperRequest
 from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit._internal.content.loader import CONTENT_DIRS
 from cemkit._internal.content.models import LANGUAGES
-from cemkit._internal.site.search_data import SEARCH_FIELDS, enrich_entries, merge_entries, page_keywords
+from cemkit._internal.site.search_data import search_facts
 from cemkit._internal.site.static_files import ASSET_FILES
 
 Command = Literal["build", "gh-deploy", "serve"]
@@ -196,12 +197,9 @@ def markdown_pages(config: MkDocsConfig) -> tuple[Path, ...]:
 
 
 def prepare_config(config: MkDocsConfig) -> None:
-    """Check the Markdown extensions the pages need; add the search fields, the stylesheet and the scripts."""
+    """Check the Markdown extensions the pages need; add the stylesheet and the scripts."""
     if missing := [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]:
         raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
-    if (search := search_plugin(config)) is not None:
-        for name, spec in SEARCH_FIELDS.items():
-            search.config.fields.setdefault(name, dict(spec))
     for path in ASSET_FILES:
         wanted = config.extra_css if path.endswith(".css") else config.extra_javascript
         if path not in wanted:
@@ -245,26 +243,19 @@ def generated_file(config: MkDocsConfig, source: SiteSource, site_path: str, roo
     return file
 
 
-def enrich_search(config: MkDocsConfig, source: SiteSource, *, keep_previous: bool) -> None:
-    """Add cemkit's fields to the search index.
-
-    With `keep_previous` (`build --dirty`), the earlier index's entries of the pages not rebuilt are kept.
-    """
-    entries = getattr(getattr(search_plugin(config), "search_index", None), "entries", None)
-    if not isinstance(entries, list):
-        return
-    if source.knowledge is not None:
-        keywords = page_keywords(source.knowledge, source.spec.lang, directory_urls=config.use_directory_urls)
-        enrich_entries(entries, keywords, source.korean_expansions())
-    previous = Path(config.site_dir) / "search" / "search_index.json"
-    if keep_previous and previous.is_file():
-        docs = json.loads(previous.read_text(encoding="utf-8")).get("docs", [])
-        entries[:] = merge_entries(docs, entries)
-
-
-def search_plugin(config: MkDocsConfig) -> Any:
-    """Material's (or MkDocs') search plugin, if the site has one."""
-    return next((plugin for name, plugin in config.plugins.items() if name.split("/")[-1] == "search"), None)
+def index_search(config: MkDocsConfig, source: SiteSource, translations: Iterable[str]) -> None:
+    """Index the built site for search (its translations' folders are sites of their own, indexed by their build)."""
+    if source.knowledge is None:
+        return  # content errors: the error page is not worth finding, and the last index stays
+    lang, site = source.spec.lang, Path(config.site_dir)
+    index_site(
+        site,
+        lang=lang,
+        facts=search_facts(source.knowledge, lang, directory_urls=config.use_directory_urls),
+        directory_urls=config.use_directory_urls,
+        skip=[site / other for other in translations],
+        expand=source.korean_nouns if lang == "ko" else None,
+    )
 
 
 def project_root(config: MkDocsConfig) -> Path:

@@ -10,7 +10,7 @@ each page of the last good build.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,7 +25,7 @@ from cemkit._internal.content.knowledge import KnowledgeBase
 from cemkit._internal.site.casedata import DATA_FILE, render_case_data
 from cemkit._internal.site.pages import PagePlan, PageRenderer, edit_paths, render_error_page
 from cemkit._internal.site.search_data import KoreanAnalyzer, korean_words, proper_names
-from cemkit._internal.site.static_files import ASSET_FILES, asset_bytes
+from cemkit._internal.site.static_files import site_assets
 from cemkit._internal.site.urls import SECTIONS, media_path, page_src
 from cemkit._internal.site.worksheets import worksheet_files
 
@@ -63,7 +63,7 @@ def site_files(knowledge: KnowledgeBase, root: Path, spec: SiteSpec) -> dict[str
     files = worksheet_files(list(knowledge.playbooks.values()), spec.lang)
     files[DATA_FILE] = render_case_data(knowledge, lang=spec.lang, directory_urls=spec.directory_urls)
     files.update(collect_media(root, knowledge))
-    files.update({path: asset_bytes(path) for path in ASSET_FILES})
+    files.update(site_assets(spec.lang))
     return files
 
 
@@ -199,6 +199,18 @@ class SiteSource:
                 raise CemkitError(message) from error
             self._analysis = None
         return {word: tuple(nouns) for word, nouns in cached["words"].items()}
+
+    def korean_nouns(self, words: Collection[str]) -> dict[str, tuple[str, ...]]:
+        """The nouns inside each of `words` (Korean), analysing the words the pages did not have (theme text)."""
+        known = self.korean_expansions()
+        missing = sorted(set(words) - known.keys())
+        if missing and self.knowledge is not None:
+            names = sorted(set(proper_names(self.knowledge)))
+            job = self._workers.submit(_analyse_korean, names, missing) if self._workers is not None else None
+            found = job.result() if job is not None else _analyse_korean(names, missing)
+            self.store.index.extra["korean"]["words"].update(found)
+            known.update({word: tuple(nouns) for word, nouns in found.items()})
+        return known
 
     def write(self, dest: Path) -> None:
         """Copy every page and file into the folder `dest`."""

@@ -1,45 +1,40 @@
-"""Make the site's search find what readers type, in Korean and English.
+"""What the search index knows about each page besides its text, in Korean and English.
 
-Material's search (lunr) matches whole words and their prefixes. Four fields are added to its index:
+The search (Pagefind, over the built HTML; see `cemkit._internal.build.search_index`) gets, for each
+page or glossary term:
 
-- `title_parts`: the nouns inside the Korean words of a page's or section's title, weighed like
-  the title itself (`고객경험관리` in a title makes `경험관리` count as a title match);
-- `keywords`: what each page or section is about: its own names (company, glossary term with its
-  synonyms, stage, role) in both languages; boosted;
-- `facets`: what a case is filed under (industry, country, stages, roles), weighted lower, so that
-  a stage's own page still comes before the cases that illustrate it;
-- `morphemes`: for every Korean word of the text, the nouns inside it without particles and every
-  run of them, so `웨스틴의` is found as `웨스틴` and `고객경험관리` as `경험관리` or `관리`.
+- **keywords**: the names it is about (company, glossary term with its synonyms, stage, role) in
+  both languages, also without the spaces readers leave out (`나이키파크`); searchable metadata,
+  weighted like the title;
+- **filters**: what it is (case, stage, role, term, worksheet) and, for cases, the stages, industry,
+  interface types and journey stages it is filed under, in the site's language;
+- on the Korean site, **the nouns inside its Korean words** (`고객경험관리에서` gives `고객`, `경험`,
+  `관리`, `경험관리` ...), so particles and compounds are found; nouns inside the title's words weigh
+  like the title.
 
 Korean words are analysed with Kiwi (kiwipiepy) one distinct word at a time, with the knowledge
-base's proper names as a user dictionary. The words of the pages are analysed before MkDocs
-renders them (under `mkdocs build`, by the background worker of `cemkit.background`), the
-analyser is let go (its model takes about 340 MB), and the table of results is used when the
-search index is written.
+base's proper names as a user dictionary.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping
-from typing import Any, Protocol
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from cemkit._internal.content.knowledge import KnowledgeBase
 from cemkit._internal.content.models import LANGUAGES, LocalizedText
+from cemkit._internal.site.labels import LABELS
 from cemkit._internal.site.urls import anchor, page_src, page_url
 
-KEYWORDS_FIELD = "keywords"
-TITLE_PARTS_FIELD = "title_parts"
-FACETS_FIELD = "facets"
-MORPHEMES_FIELD = "morphemes"
-SEARCH_FIELDS: dict[str, dict[str, float]] = {
-    TITLE_PARTS_FIELD: {"boost": 1000.0},
-    KEYWORDS_FIELD: {"boost": 50.0},
-    FACETS_FIELD: {"boost": 5.0},
-    MORPHEMES_FIELD: {"boost": 0.5},
-}
-"""The fields cemkit adds to the search index, with their weight (Material: title 1000, text 1)."""
+FILTERS = ("kind", "stage", "industry", "interface", "journey")
+"""The filters a search can be narrowed by, in the order the search box shows them."""
+KINDS = ("case", "stage", "role", "term", "worksheet", "page", "developer")
+"""What a page can be; `developer` pages (reference, benchmarks ...) come after every other result."""
+DEVELOPER_PAGES = ("reference/", "benchmarks/", "platforms/", "search/")
+"""URL prefixes of the pages about the project itself rather than about CEM."""
 
 HANGUL_WORD = re.compile(r"[가-힣]+")
 _CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SL", "SN", "XR"})
@@ -111,10 +106,17 @@ def proper_names(knowledge: KnowledgeBase) -> list[str]:
     return names
 
 
-def page_keywords(
-    knowledge: KnowledgeBase, lang: str, *, directory_urls: bool = True
-) -> dict[str, dict[str, list[str]]]:
-    """Search location (page URL, or URL#anchor for a glossary term) -> field -> the names for that field."""
+@dataclass(frozen=True)
+class SearchFacts:
+    """What the index knows about one page or glossary term besides its text."""
+
+    kind: str
+    keywords: tuple[str, ...] = ()
+    filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def search_facts(knowledge: KnowledgeBase, lang: str, *, directory_urls: bool = True) -> dict[str, SearchFacts]:
+    """Search location (page URL, or URL#anchor for a glossary term) -> what the index knows about it."""
 
     def url(kind: str, item_id: str | None) -> str:
         return page_url(page_src(kind, item_id), directory_urls=directory_urls)
@@ -122,69 +124,61 @@ def page_keywords(
     def every(*texts: LocalizedText | None) -> list[str]:
         return [text.get(code) for text in texts if text is not None for code in LANGUAGES]
 
-    keywords: dict[str, list[str]] = {}
-    facets: dict[str, list[str]] = {}
+    def stage_name(stage_id: str) -> str:
+        playbook = knowledge.playbooks[stage_id]
+        return (playbook.short_title or playbook.title).get(lang)
+
+    def reference(kind: str, ids: Iterable[str]) -> tuple[str, ...]:
+        return tuple(_unique(knowledge.reference_item(kind, item_id).name.get(lang) for item_id in ids))
+
+    def facts(kind: str, words: list[str], **filters: tuple[str, ...]) -> SearchFacts:
+        filed = {"kind": (kind_label(kind, lang),), **{name: values for name, values in filters.items() if values}}
+        return SearchFacts(kind, tuple(_unique(_with_unspaced(words))), filed)
+
+    found: dict[str, SearchFacts] = {}
     for case in knowledge.cases.values():
-        industry = knowledge.reference_item("industries", case.industry).name
-        keywords[url("case", case.id)] = every(case.title, case.company)
-        filed = every(industry, case.country)
-        filed += [knowledge.playbooks[note.stage].title.get(lang) for note in case.stages]
-        filed += [knowledge.roles[role].name.get(lang) for role in case.roles]
-        facets[url("case", case.id)] = filed
+        found[url("case", case.id)] = facts(
+            "case",
+            every(case.title, case.company),
+            stage=tuple(_unique(stage_name(note.stage) for note in case.stages)),
+            industry=reference("industries", [case.industry]),
+            interface=reference("interface-types", sorted({t.interface_type for t in case.touchpoints})),
+            journey=reference("journey-stages", sorted({t.journey_stage for t in case.touchpoints})),
+        )
     for playbook in knowledge.playbooks.values():
         words = every(playbook.title, playbook.short_title)
         if playbook.type == "stage":
             words += [f"stage {playbook.order}", f"{playbook.order}단계"]
-        keywords[url("stage", playbook.id)] = words
+        found[url("stage", playbook.id)] = facts("stage", words, stage=(stage_name(playbook.id),))
         if playbook.worksheet is not None:
-            keywords[url("worksheet", playbook.id)] = every(playbook.worksheet.title, playbook.title)
+            words = every(playbook.worksheet.title, playbook.title)
+            found[url("worksheet", playbook.id)] = facts("worksheet", words, stage=(stage_name(playbook.id),))
     for role in knowledge.roles.values():
-        keywords[url("role", role.id)] = every(role.name)
+        found[url("role", role.id)] = facts("role", every(role.name))
     for term in knowledge.terms.values():
-        words = every(term.term)
-        words += [term.abbreviation] if term.abbreviation else []
+        words = every(term.term) + ([term.abbreviation] if term.abbreviation else [])
         if term.synonyms is not None:
             words += [*term.synonyms.en, *term.synonyms.ko]
-        keywords[f"{url('term', term.id)}#{anchor('term', term.id)}"] = words
-    fields: dict[str, dict[str, list[str]]] = {}
-    for field, names in ((KEYWORDS_FIELD, keywords), (FACETS_FIELD, facets)):
-        for location, words in names.items():
-            fields.setdefault(location, {})[field] = _unique(_with_unspaced(words))
-    return fields
+        found[f"{url('term', term.id)}#{anchor('term', term.id)}"] = facts("term", words)
+    return found
+
+
+def page_facts(location: str, known: Mapping[str, SearchFacts], lang: str) -> SearchFacts:
+    """What the index knows about a page: from the knowledge base, or a guide or developer page by its URL."""
+    if location in known:
+        return known[location]
+    kind = "developer" if location.startswith(DEVELOPER_PAGES) else "page"
+    return SearchFacts(kind, filters={"kind": (kind_label(kind, lang),)})
+
+
+def kind_label(kind: str, lang: str) -> str:
+    """The name of a kind of page, as the search filter shows it."""
+    return LABELS[lang][f"kind_{kind}"]
 
 
 def korean_words(texts: Iterable[str]) -> set[str]:
     """The distinct Korean words of some texts (Markdown or HTML): what `KoreanAnalyzer.expand` needs."""
     return {word for text in texts for word in HANGUL_WORD.findall(text)}
-
-
-def enrich_entries(
-    entries: list[MutableMapping[str, Any]],
-    fields: Mapping[str, Mapping[str, list[str]]],
-    expansions: Mapping[str, tuple[str, ...]] | None = None,
-) -> None:
-    """Add the `keywords` and `facets` fields, and with Korean `expansions` `title_parts` and `morphemes`, in place.
-
-    `expansions` maps a Korean word to the nouns inside it (see `KoreanAnalyzer.expand`); a word it
-    does not know adds nothing.
-    """
-    for entry in entries:
-        for field, names in fields.get(str(entry.get("location", "")), {}).items():
-            if names:
-                entry[field] = " ".join(names)
-        if not expansions:
-            continue
-        if title_parts := _parts(entry.get("title", ""), expansions):
-            entry[TITLE_PARTS_FIELD] = " ".join(title_parts)
-        if text_parts := _parts(entry.get("text", ""), expansions):
-            entry[MORPHEMES_FIELD] = " ".join(text_parts)
-
-
-def _parts(text: object, expansions: Mapping[str, tuple[str, ...]]) -> list[str]:
-    """The nouns inside the Korean words of `text`, each once."""
-    none: tuple[str, ...] = ()
-    words = dict.fromkeys(HANGUL_WORD.findall(str(text)))
-    return _unique(itertools.chain.from_iterable([expansions.get(word, none) for word in words]))
 
 
 def _with_unspaced(names: list[str]) -> Iterator[str]:
@@ -204,15 +198,3 @@ def _unique(items: Iterable[str]) -> list[str]:
     unique = dict.fromkeys(items)
     unique.pop("", None)
     return list(unique)
-
-
-def merge_entries(
-    previous: list[MutableMapping[str, Any]], current: list[MutableMapping[str, Any]]
-) -> list[MutableMapping[str, Any]]:
-    """The index of a `--dirty` build: the earlier index's entries of the pages not rebuilt, then those rebuilt."""
-    rebuilt = {_page_of(entry) for entry in current}
-    return [entry for entry in previous if _page_of(entry) not in rebuilt] + current
-
-
-def _page_of(entry: Mapping[str, Any]) -> str:
-    return str(entry.get("location", "")).split("#", 1)[0]
