@@ -1,4 +1,4 @@
-"""The site's real search, in Chromium: the query set finds its pages in the top five, in both languages."""
+"""The site's real search, in Chromium: the query set, filters, bad queries, and nothing fetched before it is opened."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, Route, expect
 
 from browsing import ARTIFACTS, watch_errors
 
@@ -17,41 +18,45 @@ pytestmark = pytest.mark.slow
 QUERIES: list[dict[str, object]] = yaml.safe_load(
     (Path(__file__).parent / "data" / "search_queries.yaml").read_text(encoding="utf-8")
 )
-TARGET = 0.9
+TARGET = 0.95
 """Share of queries whose page must be in the top five, per language."""
-PLACEHOLDER = {"en": "Type to start searching", "ko": "검색어를 입력하세요"}
+DEVELOPER = {"en": "For developers", "ko": "개발자용"}
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 390, "height": 844})
     yield page
     page.close()
 
 
-def site_root(shipped_site_url: str, lang: str) -> str:
-    return shipped_site_url + ("" if lang == "en" else f"{lang}/")
+def site_root(site_url: str, lang: str) -> str:
+    return site_url + ("" if lang == "en" else f"{lang}/")
 
 
-def top_results(page: Page, root: str, query: str, lang: str) -> list[list[str]]:
-    """Type `query` into the search box; return the links of the first five results, relative to `root`.
+def open_search(page: Page, root: str) -> None:
+    """Open a page of the site, then the search with the keyboard shortcut."""
+    page.goto(root)
+    page.keyboard.press("/")
+    expect(page.locator(".cemkit-search__input")).to_be_focused()
 
-    Hangul typed key by key arrives as composition, which Material's box ignores: fill, then press a key.
-    """
-    box = page.locator(".md-search__input")
-    box.fill("")
-    box.press("End")
-    expect(page.locator(".md-search-result__meta")).to_have_text(PLACEHOLDER[lang])
+
+def search(page: Page, query: str) -> None:
+    """Type `query` and wait until its results are shown."""
+    box = page.locator(".cemkit-search__input")
     box.fill(query)
-    box.press("End")
-    expect(page.locator(".md-search-result__meta")).not_to_have_text(PLACEHOLDER[lang])
-    items = page.locator(".md-search-result__list > .md-search-result__item")
-    results = []
+    page.wait_for_function("box => box.closest('dialog').dataset.done === box.value", arg=box.element_handle())
+
+
+def top_results(page: Page, root: str, query: str, count: int = 5) -> list[list[str]]:
+    """The links (relative to `root`) of each of the first `count` results of `query`."""
+    search(page, query)
+    items = page.locator(".cemkit-search__result")
     root_path = urlsplit(root).path
-    for index in range(min(5, items.count())):
-        hrefs = items.nth(index).locator("a.md-search-result__link").evaluate_all("links => links.map(a => a.href)")
-        results.append([_relative(href, root_path) for href in hrefs])
-    return results
+    return [
+        [_relative(href, root_path) for href in items.nth(index).locator("a").evaluate_all("a => a.map(l => l.href)")]
+        for index in range(min(count, items.count()))
+    ]
 
 
 def _relative(href: str, root_path: str) -> str:
@@ -66,26 +71,27 @@ def found(expected: list[str], results: list[list[str]]) -> bool:
     return any(link == want or ("#" not in want and link.split("#")[0] == want) for want in expected for link in links)
 
 
-def open_search(page: Page, root: str) -> None:
-    page.goto(root)
-    page.locator(".md-search__input").click()
-    expect(page.locator(".md-search__input")).to_be_focused()
+def kinds(page: Page) -> list[str]:
+    return page.locator(".cemkit-search__kind").all_text_contents()
 
 
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_query_set_finds_its_pages(page: Page, shipped_site_url: str, lang: str) -> None:
-    """At least 90% of the language's queries have an expected page in the first five results."""
+    """At least 95% of the language's queries have an expected page in the first five; developer pages come last."""
     errors = watch_errors(page)
     root = site_root(shipped_site_url, lang)
     open_search(page, root)
     queries = [q for q in QUERIES if q["lang"] == lang]
     assert len(queries) >= 20
-    misses = []
+    misses, outranked = [], []
     for item in queries:
         query, expected = str(item["query"]), [str(e) for e in item["expect"]]  # type: ignore[attr-defined]
-        results = top_results(page, root, query, lang)
+        results = top_results(page, root, query)
         if not found(expected, results):
             misses.append(f"{query!r} ({item['kind']}): expected {expected}, got {[r[0] for r in results]}")
+        shown = kinds(page)
+        if DEVELOPER[lang] in shown and any(kind != DEVELOPER[lang] for kind in shown[shown.index(DEVELOPER[lang]) :]):
+            outranked.append(query)
     share = 1 - len(misses) / len(queries)
     ARTIFACTS.mkdir(exist_ok=True)
     report = f"{lang}: {len(queries) - len(misses)}/{len(queries)} = {share:.0%} in the top 5\n" + "".join(
@@ -94,30 +100,136 @@ def test_query_set_finds_its_pages(page: Page, shipped_site_url: str, lang: str)
     (ARTIFACTS / f"search-{lang}.txt").write_text(report, encoding="utf-8")
     print(report)
     assert share >= TARGET, report
+    assert outranked == []
     assert errors == []
 
 
-def test_korean_particle_and_compound_are_found_in_the_page(page: Page, shipped_site_url: str) -> None:
+def test_a_page_view_fetches_no_search_data(page: Page, shipped_site_url: str) -> None:
+    """Pagefind's files are fetched only once the reader opens the search."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(shipped_site_url + "ko/cases/westin/")
+    page.wait_for_load_state("networkidle")
+    assert [url for url in fetched if "pagefind" in url] == []
+    page.locator(".cemkit-search-button").click()
+    search(page, "웨스틴의")
+    assert any(url.endswith("/ko/pagefind/pagefind.js") for url in fetched)
+    assert page.locator(".cemkit-search__title").first.inner_text().startswith("웨스틴 호텔")
+
+
+def test_korean_particle_and_compound_are_found(page: Page, shipped_site_url: str) -> None:
     """`웨스틴의` lists the Westin case first, and `경험관리` finds pages that only say `고객경험관리`."""
     root = site_root(shipped_site_url, "ko")
     open_search(page, root)
-    assert top_results(page, root, "웨스틴의", "ko")[0][0] == "cases/westin/"
-    results = top_results(page, root, "경험관리", "ko")
-    assert results, "no result for a word inside a compound"
-    page.screenshot(path=str(ARTIFACTS / "search-ko.png"))
+    assert top_results(page, root, "웨스틴의")[0][0] == "cases/westin/"
+    assert top_results(page, root, "경험관리"), "no result for a word inside a compound"
+    expect(page.locator(".cemkit-search__excerpt mark").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "search-ko-phone.png"))
 
 
-def test_queries_are_expanded_before_the_search_runs(page: Page, shipped_site_url: str) -> None:
-    """Particles, plurals, question words and numbers are handled; lunr syntax is left alone."""
+@pytest.mark.parametrize(("lang", "kind"), [("en", "Case"), ("ko", "사례")])
+def test_filters_narrow_the_results(page: Page, shipped_site_url: str, lang: str, kind: str) -> None:
+    """Choosing a kind keeps only results of that kind; a filter alone lists its pages."""
+    errors = watch_errors(page)
+    open_search(page, site_root(shipped_site_url, lang))
+    page.locator(".cemkit-search__filters summary").click()
+    select = page.locator('.cemkit-search__filters select[name="kind"]')
+    expect(select.locator("option")).not_to_have_count(1)
+    option = select.locator("option", has_text=kind).first
+    select.select_option(option.get_attribute("value"))
+    search(page, "experience" if lang == "en" else "경험")
+    shown = kinds(page)
+    assert shown and set(shown) == {kind}
+    stages = page.locator('.cemkit-search__filters select[name="stage"] option')
+    assert stages.count() > 5
+    page.screenshot(path=str(ARTIFACTS / f"search-filters-{lang}.png"))
+    assert errors == []
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 10_000,
+        "<img src=x onerror=window.__hacked=1>",
+        "<script>window.__hacked=1</script>westin",
+        '"><svg onload=window.__hacked=1>',
+        "의 을 를 에서",
+        "?!.,;()[]{}",
+        "    ",
+    ],
+    ids=["long", "img", "script", "attribute", "particles", "punctuation", "blank"],
+)
+def test_bad_queries_break_nothing(page: Page, shipped_site_url: str, query: str) -> None:
+    """Long, hostile or empty queries run nothing, add no markup and log no error."""
+    errors = watch_errors(page)
+    open_search(page, site_root(shipped_site_url, "en"))
+    search(page, query)
+    assert page.evaluate("window.__hacked") is None
+    assert page.locator(".cemkit-search img, .cemkit-search svg, .cemkit-search script").count() == 0
+    assert page.locator(".cemkit-search__status").inner_text() != ""
+    assert errors == []
+
+
+def test_without_an_index_search_says_it_is_unavailable(page: Page, shipped_site_url: str) -> None:
+    """When the bundle cannot be fetched (offline, not indexed), the box says so and the page still works."""
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+
+    def offline(route: Route) -> None:
+        route.abort("internetdisconnected")
+
+    page.route("**/pagefind/**", offline)
+    open_search(page, site_root(shipped_site_url, "ko"))
+    search(page, "웨스틴")
+    expect(page.locator(".cemkit-search__status")).to_contain_text("검색을 쓸 수 없습니다")
+    page.keyboard.press("Escape")
+    expect(page.locator(".cemkit-search")).not_to_be_visible()
+    page.locator(".md-header__button[for='__drawer']").click()  # the page's own menu still works
+    assert page_errors == []
+
+
+def test_keyboard_only(page: Page, shipped_site_url: str) -> None:
+    """Ctrl+K opens the search, arrows move through the results, Enter opens one, Escape closes."""
+    root = site_root(shipped_site_url, "en")
+    page.goto(root)
+    page.keyboard.press("Control+K")
+    expect(page.locator(".cemkit-search__input")).to_be_focused()
+    search(page, "westin")
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".cemkit-search__link").first).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    expect(page.locator(".cemkit-search__input")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.locator(".cemkit-search")).not_to_be_visible()
+    page.keyboard.press("/")
+    search(page, "westin")
+    page.keyboard.press("Enter")
+    page.wait_for_url(root + "cases/westin/")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_search_dialog_is_accessible(page: Page, shipped_site_url: str, lang: str) -> None:
+    """axe finds no serious or critical problem in the open dialog with results, in either language."""
+    open_search(page, site_root(shipped_site_url, lang))
+    search(page, "westin" if lang == "en" else "웨스틴")
+    results = Axe().run(page, context=".cemkit-search")
+    problems = [
+        f"{violation['id']} ({violation['impact']})"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
+    assert problems == []
+
+
+def test_queries_are_read_the_way_people_type(page: Page, shipped_site_url: str) -> None:
+    """Particles, question words and punctuation; compounds split and word beginnings as guesses."""
     page.goto(site_root(shipped_site_url, "ko"))
 
-    def expand(query: str) -> list[str]:
-        return str(page.evaluate("query => window.cemkitExpandQuery(query)", query)).split()
+    def plan(query: str) -> list[str]:
+        return [text for text, _ in page.evaluate("q => window.cemkitSearchPlan(q)", query)]
 
-    assert expand("웨스틴의")[:2] == ["웨스틴의*^10", "웨스틴*^5"]
-    assert "touchpoint*^5" in expand("touchpoints")
-    question = expand("What does marketing do in stage 2?")
-    assert question[:3] == ["marketing*^10", "stage*^10", "2^10"]
-    assert not any(term.startswith(("what", "does", "do*")) for term in question)
-    assert {"현장*^3", "직원*^3"} <= set(expand("현장직원"))
-    assert expand("+westin -hilton") == ["+westin", "-hilton"]
+    assert plan("웨스틴의")[:2] == ["웨스틴의", "웨스틴"]
+    assert plan("What does marketing do in stage 2?")[0] == "marketing stage 2"
+    assert "현장 직원" in plan("현장직원")
+    assert "carne" in plan("carnegy")
+    assert plan("?!") == []

@@ -19,11 +19,14 @@
   var MAX_TERMS = 8;
   var PAGE = 10; /* results shown at first, and added by "show more" */
   var FILTERS = ["kind", "stage", "industry", "interface", "journey"];
-  var PARTICLES = [
+  var SUFFIXES = [
     "에서는", "에게서", "으로서", "으로써", "으로는", "이라는", "이라고", "에서도",
     "에서", "에게", "께서", "한테", "으로", "부터", "까지", "처럼", "보다", "이나", "이랑",
     "라는", "이란", "과는", "와는", "에는", "에도", "은", "는", "이", "가", "을", "를",
-    "의", "에", "와", "과", "도", "만", "로", "란"
+    "의", "에", "와", "과", "도", "만", "로", "란",
+    /* endings of verbs made with 하다 (설계했나 -> 설계), longest first among their kind */
+    "했습니까", "했습니다", "했을까", "했는가", "하는가", "하려면", "합니다", "했나", "했다", "하는", "하기", "한다",
+    "하면", "해야", "하나"
   ];
   var FILLERS = [
     "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "about",
@@ -36,13 +39,14 @@
   /* Everything but letters, digits and the joiners inside a word is a separator. */
   var SEPARATORS = /[^\p{L}\p{N}'\u2019&.-]+/gu;
   /* How much each form of a query counts: as typed, without particles, split or shortened. */
-  var WEIGHT = { typed: 1, stem: 0.8, guess: 0.35, single: 0.2 };
+  var WEIGHT = { typed: 1, stem: 0.8, fewer: 0.5, guess: 0.35, single: 0.2 };
+  var NAME_BONUS = 2; /* how much a page whose names hold every word typed gains over its score */
 
   var pagefind = null;
   var loading = null;
   var dialog = null;
   var generation = 0;
-  var state = { ranked: [], shown: 0, loaded: [] };
+  var state = { query: "", ranked: [], shown: 0, loaded: [] };
 
   function siteRoot() {
     return new URL("../../", SCRIPT || window.location.href);
@@ -56,8 +60,8 @@
   /* ---- Reading the query ---- */
 
   function koreanStem(word) {
-    for (var i = 0; i < PARTICLES.length; i++) {
-      var particle = PARTICLES[i];
+    for (var i = 0; i < SUFFIXES.length; i++) {
+      var particle = SUFFIXES[i];
       if (word.length - particle.length >= 2 && word.slice(-particle.length) === particle) {
         return word.slice(0, -particle.length);
       }
@@ -90,6 +94,10 @@
         add(stems.slice(0, index).concat([guess], stems.slice(index + 1)), WEIGHT.guess);
       });
     });
+    /* With three words or more, each word left out in turn, then each word alone. */
+    if (stems.length > 2 && stems.length <= 5) {
+      stems.forEach(function (_, index) { add(stems.slice(0, index).concat(stems.slice(index + 1)), WEIGHT.fewer); });
+    }
     if (stems.length > 1) stems.forEach(function (term) { add([term], WEIGHT.single); });
     return searches;
   }
@@ -105,6 +113,35 @@
     return found;
   }
 
+  /* The words of a query as a page's names would hold them: without particles, English plurals as well. */
+  function namesTyped(query) {
+    return words(query).map(function (term) {
+      var forms = [term];
+      if (HANGUL.test(term) && koreanStem(term)) forms.push(koreanStem(term));
+      if (LATIN.test(term) && term.length > 4 && /s$/.test(term)) forms.push(term.replace(/(ies|es|s)$/, ""));
+      return forms;
+    });
+  }
+
+  /* The share of the query's words that begin a word of the page's title or names. */
+  function nameShare(data, terms) {
+    if (!terms.length) return 0;
+    var meta = data.meta || {};
+    var names = " " + [meta.title, meta.keywords, meta.title_nouns].join(" ").toLowerCase().replace(SEPARATORS, " ") + " ";
+    var hits = terms.filter(function (forms) {
+      return forms.some(function (form) { return names.indexOf(" " + form) >= 0; });
+    });
+    return hits.length / terms.length;
+  }
+
+  /* Whether the query is the page's title, give or take particles and plurals (`worksheets`). */
+  function exactTitle(data, terms) {
+    var title = words(String((data.meta || {}).title || ""));
+    return title.length === terms.length && title.every(function (word, index) {
+      return terms[index].indexOf(word) >= 0;
+    });
+  }
+
   /* ---- Searching ---- */
 
   function load() {
@@ -113,8 +150,9 @@
       loading = import(bundle).then(function (module) {
         pagefind = module;
         return pagefind.options({
+          baseUrl: "/", /* results keep the URLs they were indexed under; safeUrl resolves them */
           excerptLength: 22,
-          ranking: { metaWeights: { title: 6, keywords: 6, title_nouns: 5, nouns: 0.6, kind: 0 } }
+          ranking: { metaWeights: { title: 30, keywords: 30, title_nouns: 20, nouns: 1, kind: 0 } }
         }).then(function () { return pagefind.init(); });
       });
     }
@@ -156,7 +194,7 @@
     return run(0).then(function () {
       return Object.keys(results)
         .sort(function (a, b) { return scores[b] - scores[a] || (a < b ? -1 : 1); })
-        .map(function (id) { return results[id]; });
+        .map(function (id) { return { result: results[id], score: scores[id] }; });
     });
   }
 
@@ -164,8 +202,10 @@
     var mine = ++generation;
     var query = dialog.querySelector("input").value;
     var filters = chosenFilters();
+    state = { query: query, ranked: [], shown: 0, loaded: [] };
+    dialog.removeAttribute("data-done");
     if (words(query).length === 0 && Object.keys(filters).length === 0) {
-      render([], 0, label(query.trim() ? "search_none" : "search_hint"));
+      render(label(query.trim() ? "search_none" : "search_hint"));
       return;
     }
     status(label("search_loading"));
@@ -173,21 +213,29 @@
       .then(function () { return rank(query, filters); })
       .then(function (ranked) {
         if (mine !== generation) return;
-        state = { ranked: ranked, shown: 0, loaded: [] };
+        state.ranked = ranked;
         return more(mine);
       })
       .catch(unavailable);
   }
 
-  /* Load the data of the next results and show everything loaded so far. */
+  /* Load the data of the next results and show everything loaded so far. Within what one load
+   * brings, a page whose own names (title, names in both languages) hold the words typed comes first:
+   * `worksheets` finds the Worksheets index before each worksheet. */
   function more(mine) {
     var next = state.ranked.slice(state.shown, state.shown + PAGE);
     state.shown += next.length;
-    return Promise.all(next.map(function (result) { return result.data(); })).then(function (data) {
+    var terms = namesTyped(state.query);
+    return Promise.all(next.map(function (item) { return item.result.data(); })).then(function (data) {
       if (mine !== generation) return;
-      state.loaded = state.loaded.concat(data);
+      var score = data.map(function (item, index) {
+        return next[index].score * (1 + NAME_BONUS * nameShare(item, terms)) + (exactTitle(item, terms) ? 1e6 : 0);
+      });
+      var order = data.map(function (_, index) { return index; });
+      order.sort(function (a, b) { return score[b] - score[a] || a - b; });
+      state.loaded = state.loaded.concat(order.map(function (index) { return data[index]; }));
       var count = state.ranked.length;
-      render(state.loaded, count, count ? label(count === 1 ? "search_count_one" : "search_count", count) : label("search_none"));
+      render(count ? label(count === 1 ? "search_count_one" : "search_count", count) : label("search_none"));
     });
   }
 
@@ -198,7 +246,9 @@
   }
 
   function unavailable() {
-    render([], 0, label("search_unavailable"));
+    state.ranked = [];
+    state.loaded = [];
+    render(label("search_unavailable"));
   }
 
   function safeUrl(url) {
@@ -250,14 +300,16 @@
     return item;
   }
 
-  function render(loaded, count, message) {
+  /* Show what `state` holds: the results loaded so far, pages for developers last. */
+  function render(message) {
     status(message);
     var list = dialog.querySelector(".cemkit-search__results");
     list.textContent = "";
-    var content = loaded.filter(function (data) { return (data.meta || {}).kind !== "developer"; });
-    var developer = loaded.filter(function (data) { return (data.meta || {}).kind === "developer"; });
+    var content = state.loaded.filter(function (data) { return (data.meta || {}).kind !== "developer"; });
+    var developer = state.loaded.filter(function (data) { return (data.meta || {}).kind === "developer"; });
     content.concat(developer).forEach(function (data) { list.appendChild(resultItem(data)); });
-    dialog.querySelector(".cemkit-search__more").hidden = state.shown >= count || loaded.length === 0;
+    dialog.querySelector(".cemkit-search__more").hidden = state.shown >= state.ranked.length;
+    dialog.setAttribute("data-done", state.query);
   }
 
   /* ---- Filters ---- */

@@ -33,6 +33,14 @@ FILTERS = ("kind", "stage", "industry", "interface", "journey")
 """The filters a search can be narrowed by, in the order the search box shows them."""
 KINDS = ("case", "stage", "role", "term", "worksheet", "page", "developer")
 """What a page can be; `developer` pages (reference, benchmarks ...) come after every other result."""
+SECTION_TITLES = {
+    "case": "case_studies",
+    "stage": "stages",
+    "role": "roles",
+    "term": "glossary",
+    "worksheet": "worksheets",
+}
+"""Kind of page -> the label naming its section."""
 DEVELOPER_PAGES = ("reference/", "benchmarks/", "platforms/", "search/")
 """URL prefixes of the pages about the project itself rather than about CEM."""
 
@@ -136,6 +144,8 @@ def search_facts(knowledge: KnowledgeBase, lang: str, *, directory_urls: bool = 
         return SearchFacts(kind, tuple(_unique(_with_unspaced(words))), filed)
 
     found: dict[str, SearchFacts] = {}
+    for kind, title in SECTION_TITLES.items():  # a section's index is found by the section's name
+        found[url(kind, None)] = facts("page", [LABELS[code][title] for code in LANGUAGES])
     for case in knowledge.cases.values():
         found[url("case", case.id)] = facts(
             "case",
