@@ -62,7 +62,9 @@ def build(project: Path, tool: str, *options: str, env: dict[str, str] | None = 
 
 def search_locations(site: Path) -> dict[str, set[str]]:
     """The pages in each language's search index."""
-    return {lang: {url.split("#")[0] for url in indexed(folder)} for lang, folder in (("en", site), ("ko", site / "ko"))}
+    return {
+        lang: {url.split("#")[0] for url in indexed(folder)} for lang, folder in (("en", site), ("ko", site / "ko"))
+    }
 
 
 def article(page: Path) -> str:

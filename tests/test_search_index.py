@@ -1,4 +1,4 @@
-"""The search index gets names and Korean morphemes, so particles and compounds are findable."""
+"""The search index: names, filters and Korean nouns go in; glossary terms are results of their own; input is escaped."""
 
 from __future__ import annotations
 
@@ -8,9 +8,12 @@ from pathlib import Path
 import pytest
 
 from cemkit import load_project
-from cemkit._internal.site.search_data import KoreanAnalyzer, enrich_entries, korean_words, page_keywords
+from cemkit._internal.build.search_index import records
+from cemkit._internal.cli import main
+from cemkit._internal.site.search_data import KoreanAnalyzer, SearchFacts, search_facts
 
-from sitecheck import run_mkdocs
+from conftest import REPO
+from sitecheck import indexed, run_mkdocs
 
 
 @pytest.fixture(scope="module")
@@ -26,31 +29,78 @@ def test_particles_come_off_and_compounds_split(analyzer: KoreanAnalyzer) -> Non
     assert "에서" not in " ".join(expanded["고객경험관리에서"])
 
 
-def test_entries_get_keywords_facets_and_morphemes(mini: Path, analyzer: KoreanAnalyzer) -> None:
-    """A case's entry carries its names (both languages) and what it is filed under; Korean text its nouns."""
+def test_facts_hold_names_in_both_languages_and_filters_in_the_site_language(mini: Path) -> None:
+    """A case carries its names (both languages, also without spaces) and Korean filter values on the Korean site."""
     knowledge = load_project(mini).knowledge
     assert knowledge is not None
-    fields = page_keywords(knowledge, "ko")
-    entries = [
-        {"location": "cases/corner-bakery/", "title": "모퉁이 제과점", "text": "<p>고객경험관리에서 배운 것</p>"},
-        {"location": "cases/corner-bakery/#sources", "title": "출처", "text": ""},
-    ]
-    enrich_entries(entries, fields, analyzer.expand(korean_words(e["title"] + e["text"] for e in entries)))
-    page, section = entries
-    assert "Corner Bakery" in page["keywords"] and "모퉁이 제과점" in page["keywords"]
-    assert "모퉁이제과점" in page["keywords"]  # the name without its space, as readers type it
-    assert "제과점" in page["facets"]
-    assert "경험관리" in page["morphemes"].split()
-    assert "keywords" not in section
+    facts = search_facts(knowledge, "ko")
+    case = facts["cases/corner-bakery/"]
+    assert case.kind == "case"
+    assert {"Corner Bakery", "모퉁이 제과점", "모퉁이제과점"} <= set(case.keywords)
+    assert case.filters["kind"] == ("사례",)
+    assert case.filters["industry"] and case.filters["stage"]
+    assert facts["worksheets/"].keywords == ("Worksheets", "워크시트")  # a section index is found by its name
+    assert search_facts(knowledge, "en")["cases/corner-bakery/"].filters["kind"] == ("Case",)
 
 
-def test_built_korean_index_has_the_fields(mini: Path) -> None:
-    """The Korean site's index declares the boosted fields and holds morphemes; the English one has no morphemes."""
+PAGE = """<html><body><nav>menu</nav><article class="md-content__inner md-typeset">
+<h1 id="glossary">용어집</h1><p>소개</p>
+<h2 id="term-a">고객경험관리<a class="headerlink" href="#term-a">¶</a></h2><p>고객경험관리에서 배운 것</p>
+<h2 id="term-b">접점</h2><p>고객 접점</p>
+</article></body></html>"""
+
+
+def test_a_page_and_each_glossary_term_are_records_of_their_own(analyzer: KoreanAnalyzer) -> None:
+    """The glossary page is cut at each term; each term gets its facts, title and the nouns of its words."""
+    facts = {
+        "glossary/": SearchFacts("page", ("Glossary",), {"kind": ("안내",)}),
+        "glossary/#term-a": SearchFacts("term", ('CEM "<script>"',), {"kind": ("용어",)}),
+        "glossary/#term-b": SearchFacts("term", ("touchpoint",), {"kind": ("용어",)}),
+    }
+    sections = {"glossary/": ["term-b", "term-a"]}
+    nouns = analyzer.expand(["고객경험관리", "고객경험관리에서", "배운", "것", "용어집", "소개", "접점", "고객"])
+    found = list(records("glossary/", PAGE, lang="ko", facts=facts, sections=sections, nouns=nouns))
+    assert [record.url for record in found] == ["/glossary/", "/glossary/#term-a", "/glossary/#term-b"]
+    page, term_a, term_b = (record.html for record in found)
+    assert "menu" not in page and "고객경험관리에서" not in page and "소개" in page
+    assert 'data-pagefind-meta="title"' in term_a and "고객경험관리에서" in term_a and "접점" not in term_a
+    assert 'data-value="CEM &quot;&lt;script&gt;&quot;"' in term_a  # names from content files are escaped
+    assert "<script>" not in term_a
+    nouns_a = term_a.split('data-pagefind-meta="nouns[data-value]" data-value="')[1].split('"')[0].split()
+    assert "경험관리" in nouns_a
+    assert 'data-pagefind-filter="kind[data-value]" data-value="용어"' in term_b
+
+
+def test_a_page_without_an_article_is_not_indexed() -> None:
+    assert (
+        list(records("404.html", "<html><body>Not found</body></html>", lang="en", facts={}, sections={}, nouns={}))
+        == []
+    )
+
+
+def test_built_sites_have_their_own_bundles(mini: Path) -> None:
+    """Each language site has a Pagefind bundle of its pages; Korean records carry nouns, English ones none."""
     assert run_mkdocs("build", "--strict", cwd=mini).returncode == 0
-    korean = json.loads((mini / "site" / "ko" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    english = json.loads((mini / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert korean["config"]["fields"]["keywords"]["boost"] > korean["config"]["fields"]["text"]["boost"]
-    assert korean["config"]["pipeline"] == []
-    assert any("morphemes" in doc for doc in korean["docs"])
-    assert not any("morphemes" in doc for doc in english["docs"])
-    assert any("모퉁이 제과점" in doc.get("keywords", "") for doc in english["docs"])
+    korean, english = indexed(mini / "site" / "ko"), indexed(mini / "site")
+    assert "/cases/corner-bakery/" in korean and "/cases/corner-bakery/" in english
+    assert not any(url.startswith("/ko/") for url in english)  # the Korean site is not in the English index
+    assert any("nouns" in record["meta"] for record in korean.values())  # type: ignore[operator]
+    assert not any("nouns" in record["meta"] for record in english.values())  # type: ignore[operator]
+    assert "모퉁이 제과점" in english["/cases/corner-bakery/"]["meta"]["keywords"]  # type: ignore[index]
+    assert not (mini / "site" / "pagefind" / "pagefind-ui.js").exists()  # Pagefind's own interface is not shipped
+    entry = json.loads((mini / "site" / "ko" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["ko"]
+
+
+def test_cemkit_index_indexes_a_site_another_engine_built(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cemkit index` makes the bundles of an exported site from the project's knowledge; a missing site is an error."""
+    out = tmp_path / "export"
+    assert main(["--root", str(REPO), "export", str(out)]) == 0
+    for config_file in ("mkdocs.yml", "mkdocs.ko.yml"):
+        assert run_mkdocs("build", "-q", "-f", config_file, cwd=out).returncode == 0
+    assert main(["--root", str(REPO), "index", str(out / "site")]) == 0
+    assert "/cases/westin/" in indexed(out / "site" / "ko")
+    assert "/glossary/#term-touchpoint" in indexed(out / "site")
+    capsys.readouterr()
+    assert main(["--root", str(REPO), "index", str(tmp_path / "nothing")]) == 1
+    assert "no built site here" in capsys.readouterr().err

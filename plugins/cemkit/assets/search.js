@@ -4,8 +4,8 @@
  * - Nothing is fetched until the reader opens the search (the header button, "/" or Ctrl+K).
  * - A query is read the way people type it: sentence punctuation and question words are dropped;
  *   Korean particles come off (웨스틴의 -> 웨스틴); a Korean compound typed without its space is
- *   also tried split (현장직원 -> 현장 직원); a long Latin word that finds little is also tried by
- *   its beginning, which forgives a typo at its end (carnegy -> carne...). Pagefind matches word
+ *   also tried split (현장직원 -> 현장 직원), and without its last syllable; a long Latin word that
+ *   finds little is also tried by its beginning, which forgives a typo at its end (carnegy -> carne...). Pagefind matches word
  *   beginnings and stems English words itself. Each form is a search of its own; a page's score
  *   adds up over the forms that find it, the forms as typed weighing most.
  * - Pages for developers (kind "developer") are listed after every other result.
@@ -32,7 +32,7 @@
     "a", "an", "the", "and", "or", "of", "in", "on", "at", "to", "for", "with", "by", "from", "about",
     "do", "does", "did", "what", "how", "who", "which", "why", "when", "where", "is", "are", "was",
     "were", "be", "it", "its", "this", "that", "there", "can", "i", "we", "our", "my", "vs", "versus",
-    "무엇을", "무엇", "어떻게", "하나", "했나", "합니까", "했을까", "인가", "무슨", "어떤", "왜", "언제", "어디서", "방법"
+    "무엇을", "무엇", "무엇인가", "무엇인가요", "무엇일까", "뭔가요", "인가요", "하나요", "있나요", "어떻게", "하나", "했나", "합니까", "했을까", "인가", "무슨", "어떤", "왜", "언제", "어디서", "방법"
   ];
   var HANGUL = /^[\uac00-\ud7a3]+$/;
   var LATIN = /^[a-z]+$/;
@@ -105,8 +105,9 @@
   /* Other forms of one word: a Korean compound split in two, the beginning of a long Latin word. */
   function guesses(term) {
     var found = [];
-    if (HANGUL.test(term) && term.length >= 4 && term.length <= 10) {
+    if (HANGUL.test(term) && term.length >= 3 && term.length <= 10) {
       for (var cut = 2; cut <= term.length - 2; cut++) found.push(term.slice(0, cut) + " " + term.slice(cut));
+      found.push(term.slice(0, -1)); /* a slip in the last syllable: 카네기혼 -> 카네기 */
     } else if (LATIN.test(term) && term.length >= 6) {
       found.push(term.slice(0, Math.max(4, Math.ceil(term.length * 0.6))));
     }
@@ -134,11 +135,14 @@
     return hits.length / terms.length;
   }
 
-  /* Whether the query is the page's title, give or take particles and plurals (`worksheets`). */
-  function exactTitle(data, terms) {
-    var title = words(String((data.meta || {}).title || ""));
-    return title.length === terms.length && title.every(function (word, index) {
-      return terms[index].indexOf(word) >= 0;
+  /* Whether the query is the page's title or one of its names, give or take particles and plurals
+   * (`worksheets`, `고객경험`). */
+  function exactName(data, terms) {
+    var meta = data.meta || {};
+    var names = [String(meta.title || "")].concat(String(meta.keywords || "").split(" | "));
+    return names.some(function (name) {
+      var named = words(name);
+      return named.length === terms.length && named.every(function (word, index) { return terms[index].indexOf(word) >= 0; });
     });
   }
 
@@ -229,7 +233,7 @@
     return Promise.all(next.map(function (item) { return item.result.data(); })).then(function (data) {
       if (mine !== generation) return;
       var score = data.map(function (item, index) {
-        return next[index].score * (1 + NAME_BONUS * nameShare(item, terms)) + (exactTitle(item, terms) ? 1e6 : 0);
+        return next[index].score * (1 + NAME_BONUS * nameShare(item, terms)) + (exactName(item, terms) ? 1e6 : 0);
       });
       var order = data.map(function (_, index) { return index; });
       order.sort(function (a, b) { return score[b] - score[a] || a - b; });

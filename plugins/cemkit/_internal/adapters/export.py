@@ -128,6 +128,8 @@ def export_config(settings: dict[str, Any]) -> str:
     carried = {key: value for key, value in theme.items() if key in ("language", "features", "palette", "font")}
     config["theme"] = {"name": "material", "font": False, **carried}
     config["use_directory_urls"] = True
+    # The engine's own search is off: `cemkit index` makes the site's search from the built pages.
+    config["plugins"] = [{"search": {"enabled": False}}]
     config["markdown_extensions"] = EXPORT_EXTENSIONS
     config["extra_css"] = [path for path in ASSET_FILES if path.endswith(".css")]
     config["extra_javascript"] = [path for path in ASSET_FILES if path.endswith(".js")]

@@ -39,7 +39,7 @@ def index_built_site(root: Path, site_dir: Path, *, config_file: Path | None = N
             lang=site.lang,
             facts=search_facts(knowledge, site.lang, directory_urls=directory_urls),
             directory_urls=directory_urls,
-            skip=[other for lang, other in folders.items() if lang != site.lang],
+            skip=[other for lang, other in folders.items() if lang != site.lang and other.is_relative_to(folder)],
             expand=analyzer.expand if analyzer is not None else None,
         )
     return counts

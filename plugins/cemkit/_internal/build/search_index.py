@@ -28,6 +28,8 @@ UNUSED = tuple(
     for name in ("ui.js", "ui.css", "component-ui.js", "component-ui.css", "modular-ui.js", "modular-ui.css")
 )
 """Pagefind's own interfaces, which the site does not use (`assets/cemkit/search.js` is its interface)."""
+NAMES_SEPARATOR = " | "
+"""Between two names in the `keywords` metadata (the search script tells the names apart by it)."""
 Expand = Callable[[Collection[str]], Mapping[str, tuple[str, ...]]]
 """Korean words -> the nouns inside each (see `KoreanAnalyzer.expand`)."""
 
@@ -118,7 +120,7 @@ def _document(content: str, facts: SearchFacts, lang: str, nouns: Mapping[str, t
     """A page for Pagefind: the content, with the facts and Korean nouns as metadata and filters."""
     tags = [_attribute_tag("meta", "kind", facts.kind)]
     if facts.keywords:
-        tags.append(_attribute_tag("meta", "keywords", " ".join(facts.keywords)))
+        tags.append(_attribute_tag("meta", "keywords", NAMES_SEPARATOR.join(facts.keywords)))
     for name, values in facts.filters.items():
         tags += [_attribute_tag("filter", name, value) for value in values]
     if nouns:
