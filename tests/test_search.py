@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +12,11 @@ import yaml
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, Route, expect
 
-from browsing import ARTIFACTS, watch_errors
+from cemkit._internal.cli import main
+
+from browsing import ARTIFACTS, serve, watch_errors
+from conftest import REPO
+from sitecheck import BIN
 
 pytestmark = pytest.mark.slow
 
@@ -21,6 +26,21 @@ QUERIES: list[dict[str, object]] = yaml.safe_load(
 TARGET = 0.95
 """Share of queries whose page must be in the top five, per language."""
 DEVELOPER = {"en": "For developers", "ko": "개발자용"}
+
+
+@pytest.fixture(scope="module")
+def zensical_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The repository exported (`cemkit export`), built by Zensical, indexed by `cemkit index`, and served."""
+    out = tmp_path_factory.mktemp("zensical") / "export"
+    assert main(["--root", str(REPO), "export", str(out)]) == 0
+    for config_file in ("mkdocs.yml", "mkdocs.ko.yml"):
+        result = subprocess.run(
+            [str(BIN / "zensical"), "build", "-f", config_file], cwd=out, capture_output=True, text=True, check=False
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert main(["--root", str(REPO), "index", str(out / "site")]) == 0
+    with serve(out / "site") as url:
+        yield url
 
 
 @pytest.fixture
@@ -78,15 +98,36 @@ def kinds(page: Page) -> list[str]:
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_query_set_finds_its_pages(page: Page, shipped_site_url: str, lang: str) -> None:
     """At least 95% of the language's queries have an expected page in the first five; developer pages come last."""
-    errors = watch_errors(page)
+    check_query_set(page, site_root(shipped_site_url, lang), lang, "mkdocs")
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_zensical_build_of_the_export_finds_the_same(
+    page: Page, browser: Browser, shipped_site_url: str, zensical_site_url: str, lang: str
+) -> None:
+    """Zensical's build of the export, indexed by `cemkit index`, passes the query set with the same first results."""
+    firsts = check_query_set(page, site_root(zensical_site_url, lang), lang, "zensical")
+    other = browser.new_page(viewport={"width": 390, "height": 844})
     root = site_root(shipped_site_url, lang)
+    open_search(other, root)
+    different = [
+        query for query, first in firsts.items() if first != (top_results(other, root, query, count=1) or [[""]])[0][0]
+    ]
+    other.close()
+    assert different == []
+
+
+def check_query_set(page: Page, root: str, lang: str, engine: str) -> dict[str, str]:
+    """Run the language's queries on the site at `root`; check the share found and the order; return first results."""
+    errors = watch_errors(page)
     open_search(page, root)
     queries = [q for q in QUERIES if q["lang"] == lang]
     assert len(queries) >= 20
-    misses, outranked = [], []
+    misses, outranked, firsts = [], [], {}
     for item in queries:
         query, expected = str(item["query"]), [str(e) for e in item["expect"]]  # type: ignore[attr-defined]
         results = top_results(page, root, query)
+        firsts[query] = results[0][0] if results else ""
         if not found(expected, results):
             misses.append(f"{query!r} ({item['kind']}): expected {expected}, got {[r[0] for r in results]}")
         shown = kinds(page)
@@ -97,11 +138,12 @@ def test_query_set_finds_its_pages(page: Page, shipped_site_url: str, lang: str)
     report = f"{lang}: {len(queries) - len(misses)}/{len(queries)} = {share:.0%} in the top 5\n" + "".join(
         f"  miss: {miss}\n" for miss in misses
     )
-    (ARTIFACTS / f"search-{lang}.txt").write_text(report, encoding="utf-8")
+    (ARTIFACTS / f"search-{engine}-{lang}.txt").write_text(report, encoding="utf-8")
     print(report)
     assert share >= TARGET, report
     assert outranked == []
     assert errors == []
+    return firsts
 
 
 def test_a_page_view_fetches_no_search_data(page: Page, shipped_site_url: str) -> None:

@@ -400,8 +400,14 @@
     document.body.appendChild(dialog);
   }
 
-  /* Up and down move between the search box and the results. */
+  /* Up and down move between the search box and the results; Escape closes, even from the box
+   * (where the browser would only empty it). */
   function arrows(event) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      dialog.close();
+      return;
+    }
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
     var stops = [dialog.querySelector("input")].concat(Array.prototype.slice.call(dialog.querySelectorAll(".cemkit-search__link")));
     var at = stops.indexOf(document.activeElement);

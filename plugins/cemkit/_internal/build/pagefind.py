@@ -67,6 +67,8 @@ class PagefindService:
             self._process.kill()
             self._process.wait()
         self._reader.join(timeout=1)
+        if self._process.stdout is not None:
+            self._process.stdout.close()
 
     def __enter__(self) -> PagefindService:
         return self
