@@ -16,7 +16,7 @@ from cemkit._internal.cli import main
 
 from browsing import ARTIFACTS, serve, watch_errors
 from conftest import REPO
-from sitecheck import BIN
+from sitecheck import BIN, run_mkdocs
 
 pytestmark = pytest.mark.slow
 
@@ -228,6 +228,27 @@ def test_without_an_index_search_says_it_is_unavailable(page: Page, shipped_site
     expect(page.locator(".cemkit-search")).not_to_be_visible()
     page.locator(".md-header__button[for='__drawer']").click()  # the page's own menu still works
     assert page_errors == []
+
+
+def test_a_site_without_cases_searches_without_error(page: Page, mini: Path) -> None:
+    """With no case at all, the index holds the other pages: a search finds nothing, the filters offer no case."""
+    for case in (mini / "cases").glob("*.yaml"):
+        case.unlink()
+    assert run_mkdocs("build", "--strict", cwd=mini).returncode == 0
+    errors = watch_errors(page)
+    with serve(mini / "site") as url:
+        open_search(page, site_root(url, "ko"))
+        search(page, "제과점")
+        expect(page.locator(".cemkit-search__status")).to_have_text(
+            "찾은 결과가 없습니다. 낱말을 줄이거나 더 짧게 써 보세요."
+        )
+        page.locator(".cemkit-search__filters summary").click()
+        kinds = page.locator('.cemkit-search__filters select[name="kind"] option')
+        expect(kinds).not_to_have_count(1)
+        assert "사례" not in " ".join(kinds.all_text_contents())
+        search(page, "경험")
+        assert page.locator(".cemkit-search__result").count() > 0
+    assert errors == []
 
 
 def test_keyboard_only(page: Page, shipped_site_url: str) -> None:

@@ -396,6 +396,9 @@
       timer = setTimeout(search, 150);
     });
     dialog.addEventListener("keydown", arrows);
+    list.addEventListener("click", function (event) {
+      if (event.target.closest && event.target.closest("a")) dialog.close(); /* the page changes in place */
+    });
     dialog.addEventListener("click", function (event) { if (event.target === dialog) dialog.close(); });
     document.body.appendChild(dialog);
   }
@@ -418,7 +421,7 @@
   }
 
   function open() {
-    if (!dialog) build();
+    if (!dialog || !dialog.isConnected) build(); /* instant navigation may have replaced the page's body */
     if (!dialog.open) dialog.showModal();
     var input = dialog.querySelector("input");
     input.focus();

@@ -36,14 +36,6 @@ _RICH_OPEN = '<div class="cem-rich">'
 _RICH_CLOSE = "</div>"
 FIELD_REFERENCE = "contributing/fields/index.md"
 """Source path of the generated field reference."""
-SEARCH_BOOSTS = {
-    "glossary.md.j2": 3.0,
-    "cases_index.md.j2": 2.0,
-    "stages_index.md.j2": 2.0,
-    "roles_index.md.j2": 2.0,
-    "worksheets_index.md.j2": 2.0,
-}
-"""Search weight of pages other than 1: a term's definition and the section indexes answer most short queries."""
 
 
 def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
@@ -51,11 +43,11 @@ def render_error_page(errors: list[Diagnostic], *, lang: str) -> str:
     env = _environment(lang)
     title = LABELS[lang]["content_errors"]
     text = env.get_template("errors.md.j2").render(errors=[str(error) for error in errors], t=LABELS[lang])
-    return front_matter(title, None) + _tidy(text)
+    return front_matter(title) + _tidy(text)
 
 
-def front_matter(title: str | None, boost: float | None) -> str:
-    """The YAML front matter of a generated page: its title for `<title>`, and its search weight.
+def front_matter(title: str | None) -> str:
+    """The YAML front matter of a generated page: its title for `<title>`.
 
     Themes print `page.meta.title` into `<title>` as it is, whereas a title taken from the page's
     heading goes through `striptags`, which turns escaped text back into markup. So every page gets a
@@ -64,8 +56,6 @@ def front_matter(title: str | None, boost: float | None) -> str:
     lines = []
     if title:
         lines.append(f"title: {json.dumps(escape_html(title), ensure_ascii=False)}")
-    if boost:
-        lines.append(f"search:\n  boost: {boost}")
     return "---\n" + "\n".join(lines) + "\n---\n\n" if lines else ""
 
 
@@ -135,7 +125,7 @@ class PageRenderer:
         """Render one template as the page at `src`."""
         helpers = PageHelpers(self, src, citing=context.get("item"))
         text = _tidy(self.env.get_template(template).render(kb=self.knowledge, p=helpers, t=self.labels, **context))
-        return front_matter(helpers.page_title, SEARCH_BOOSTS.get(template)) + text
+        return front_matter(helpers.page_title) + text
 
 
 class PageHelpers:
