@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from sitecheck import BIN
+from sitecheck import BIN, indexed
 
 pytestmark = pytest.mark.slow
 
@@ -75,6 +75,26 @@ def serving(project: Path, tool: str, *options: str) -> Iterator[tuple[str, subp
             process.stdout.close()
 
 
+def wait_until(condition: Callable[[], bool], timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail("timed out")
+        time.sleep(0.3)
+
+
+def served_search_text(project: Path, lang: str) -> str:
+    """The text of the search records of the site being served (built in the server's temporary folder)."""
+    for entry in sorted((project.parent / "tmp").rglob("pagefind/pagefind-entry.json")):
+        site = entry.parent.parent
+        if (site.name == "ko") == (lang == "ko"):
+            try:
+                return " ".join(str(record["content"]) for record in indexed(site).values())
+            except (OSError, ValueError):
+                return ""  # being replaced
+    return ""
+
+
 def test_bad_edit_shows_errors_and_good_save_recovers(mini: Path, server: tuple[str, subprocess.Popen[str]]) -> None:
     """Break a case while serving: the page lists the error in both sites; fix it: the pages come back."""
     base, process = server
@@ -93,6 +113,9 @@ def test_bad_edit_shows_errors_and_good_save_recovers(mini: Path, server: tuple[
     case.write_text(good.replace("고객 관찰은 효과가 있습니다.", "고객 관찰은 보답합니다."), encoding="utf-8")
     wait_for(url, lambda page: "Watching customers pays." in page and "Content errors" not in page)
     wait_for(korean_url, lambda page: "고객 관찰은 보답합니다." in page)
+    # The search index follows, made beside the server after each build.
+    wait_until(lambda: "고객 관찰은 보답합니다." in served_search_text(mini, "ko"))
+    wait_until(lambda: "Watching customers pays." in served_search_text(mini, "en"))
     assert process.poll() is None
     process.terminate()
     output, _ = process.communicate(timeout=20)

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from cemkit._internal.adapters.mkdocs_setup import (
     CemkitConfig,
     Command,
+    SearchIndexBeside,
     TranslationSites,
     add_generated_files,
     index_search,
@@ -63,12 +64,14 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         self.pending: str | None = None
         """The site folder whose translations are still to be built (`mkdocs build` builds them at shutdown)."""
         self.termination = InterruptOnTermination()
+        self.search_index = SearchIndexBeside()
 
     def on_startup(self, *, command: Command, dirty: bool) -> None:
         self.command, self.dirty, self.serving = command, dirty, command == "serve"
         self.termination.install()  # so that SIGTERM, like Ctrl-C, reaches `on_shutdown`
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.search_index.stop()  # a serve rebuild rewrites the pages it reads
         if self.command == "build" and self.main_site is None and not self.serving:  # (`serve --clean` says "build")
             self.staged = StagedSite(Path(config.site_dir), keep_existing=self.dirty)
             config.site_dir = str(self.staged.path)  # the translations, loaded below, go into its <lang>/
@@ -122,10 +125,13 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         source = self._source()
         if self.dirty:
             source.remove_outputs(Path(config.site_dir))
-        try:
-            index_search(config, source, self.config.translations)
-        except CemkitError as error:
-            raise PluginError(f"cemkit: {error}") from error
+        if self.serving:
+            self.search_index.start(config, source, self.config.translations)
+        else:
+            try:
+                index_search(config, source, self.config.translations)
+            except CemkitError as error:
+                raise PluginError(f"cemkit: {error}") from error
         self.built, self.pending = True, config.site_dir if self.main_site is None else None
         if self.serving or self.command != "build":  # `mkdocs build` builds them once this site is out of memory
             self._finish_build()
@@ -143,6 +149,7 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
         return server
 
     def on_shutdown(self) -> None:
+        self.search_index.stop()
         try:
             self._finish_build()
         finally:

@@ -8,7 +8,8 @@ own, so that its plugins (search, cem ...) are its own and are kept between `mkd
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +27,7 @@ from cemkit._internal.build.project import Project
 from cemkit._internal.build.search_index import index_site
 from cemkit._internal.build.source import SiteSource, SiteSpec
 from cemkit._internal.build.workers import ForkedHelper, HelperRequest
+from cemkit._internal.content.diagnostics import CemkitError
 from cemkit._internal.content.lint import DEFAULT_MAX_REVIEW_AGE_DAYS, LintOptions
 from cemkit._internal.content.loader import CONTENT_DIRS
 from cemkit._internal.content.models import LANGUAGES
@@ -243,19 +245,67 @@ def generated_file(config: MkDocsConfig, source: SiteSource, site_path: str, roo
     return file
 
 
-def index_search(config: MkDocsConfig, source: SiteSource, translations: Iterable[str]) -> None:
-    """Index the built site for search (its translations' folders are sites of their own, indexed by their build)."""
+def index_search(
+    config: MkDocsConfig, source: SiteSource, translations: Iterable[str], *, stop: threading.Event | None = None
+) -> None:
+    """Index the built site for search (its translations' folders are sites of their own, indexed by their build).
+
+    With `stop` (under `mkdocs serve`, beside the server), the Korean words are taken from what the pages'
+    analysis found, and a newer build stops the index.
+    """
     if source.knowledge is None:
         return  # content errors: the error page is not worth finding, and the last index stays
     lang, site = source.spec.lang, Path(config.site_dir)
+    expand = None
+    if lang == "ko":
+        known = source.korean_expansions() if stop is not None else None
+        expand = partial(_known_nouns, known) if known is not None else source.korean_nouns
     index_site(
         site,
         lang=lang,
         facts=search_facts(source.knowledge, lang, directory_urls=config.use_directory_urls),
         directory_urls=config.use_directory_urls,
         skip=[site / other for other in translations],
-        expand=source.korean_nouns if lang == "ko" else None,
+        expand=expand,
+        stop=stop,
     )
+
+
+def _known_nouns(known: Mapping[str, tuple[str, ...]], words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    return {word: known[word] for word in words if word in known}
+
+
+class SearchIndexBeside:
+    """Under `mkdocs serve`: the site is indexed for search in a thread after each build, so a save shows at once.
+
+    A newer build stops the index still being made (the previous bundle stays until the next one is complete).
+    """
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    def start(self, config: MkDocsConfig, source: SiteSource, translations: Iterable[str]) -> None:
+        """Start indexing the site just built."""
+        self.stop()
+        self._stop = threading.Event()
+        work = partial(self._index, config, source, list(translations), self._stop)
+        self._thread = threading.Thread(target=work, name="cemkit-search-index", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the index being made, if any, and wait for it."""
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
+
+    @staticmethod
+    def _index(config: MkDocsConfig, source: SiteSource, translations: list[str], stop: threading.Event) -> None:
+        try:
+            index_search(config, source, translations, stop=stop)
+        except (CemkitError, OSError) as error:
+            log.warning(f"cemkit: the search index was not updated: {error}")
 
 
 def project_root(config: MkDocsConfig) -> Path:

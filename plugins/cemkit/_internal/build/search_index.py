@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import shutil
+import threading
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,9 +55,18 @@ def index_site(
     directory_urls: bool = True,
     skip: Collection[Path] = (),
     expand: Expand | None = None,
+    stop: threading.Event | None = None,
 ) -> int:
-    """Index the pages of the `lang` site built in `site_dir` (minus the folders in `skip`); return the count."""
-    pages = [(location, path.read_text(encoding="utf-8")) for location, path in _pages(site_dir, skip, directory_urls)]
+    """Index the pages of the `lang` site built in `site_dir` (minus the folders in `skip`); return the count.
+
+    When `stop` is set before the end (a newer build started), the previous bundle is kept and 0 returned.
+    """
+    stop = stop or threading.Event()
+    pages = []
+    for location, path in _pages(site_dir, skip, directory_urls):
+        if stop.is_set():
+            return 0
+        pages.append((location, path.read_text(encoding="utf-8")))
     nouns = _korean_nouns(pages, expand) if expand is not None else {}
     bundle = site_dir / BUNDLE_DIR
     staging = site_dir / f".{BUNDLE_DIR}-new"
@@ -64,9 +74,14 @@ def index_site(
     sections = sections_by_page(facts)
     with PagefindService(lang, exclude_selectors=EXCLUDED) as service:
         for location, text in pages:
+            if stop.is_set():
+                return 0
             for record in records(location, text, lang=lang, facts=facts, sections=sections, nouns=nouns):
                 service.add_page(record.url, record.html)
         count = service.write(staging)
+    if stop.is_set():
+        shutil.rmtree(staging, ignore_errors=True)
+        return 0
     for name in (*UNUSED, "pagefind-highlight.js"):
         (staging / name).unlink(missing_ok=True)
     shutil.rmtree(bundle, ignore_errors=True)
