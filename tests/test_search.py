@@ -238,7 +238,7 @@ def test_a_site_without_cases_searches_without_error(page: Page, mini: Path) -> 
     errors = watch_errors(page)
     with serve(mini / "site") as url:
         open_search(page, site_root(url, "ko"))
-        search(page, "제과점")
+        search(page, "웨스틴")
         expect(page.locator(".cemkit-search__status")).to_have_text(
             "찾은 결과가 없습니다. 낱말을 줄이거나 더 짧게 써 보세요."
         )

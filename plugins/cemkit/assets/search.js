@@ -8,7 +8,7 @@
  *   finds little is also tried by its beginning, which forgives a typo at its end (carnegy -> carne...). Pagefind matches word
  *   beginnings and stems English words itself. Each form is a search of its own; a page's score
  *   adds up over the forms that find it, the forms as typed weighing most.
- * - Pages for developers (kind "developer") are listed after every other result.
+ * - Pages for developers (filed under the kind "For developers") are listed after every other result.
  * Interface words come from window.cemkitSearchLabels, written above this script for each language. */
 (function () {
   "use strict";
@@ -17,6 +17,7 @@
   var SCRIPT = document.currentScript && document.currentScript.src;
   var MAX_QUERY = 200; /* characters read from the box; the rest is ignored */
   var MAX_TERMS = 8;
+  var MAX_SEARCHES = 24; /* forms of one query searched at most */
   var PAGE = 10; /* results shown at first, and added by "show more" */
   var FILTERS = ["kind", "stage", "industry", "interface", "journey"];
   var SUFFIXES = [
@@ -82,6 +83,7 @@
     if (!terms.length) return [];
     var searches = [];
     function add(list, weight) {
+      if (searches.length >= MAX_SEARCHES) return;
       var text = list.join(" ");
       for (var i = 0; i < searches.length; i++) if (searches[i][0] === text) return;
       searches.push([text, weight]);
@@ -156,8 +158,11 @@
         return pagefind.options({
           baseUrl: "/", /* results keep the URLs they were indexed under; safeUrl resolves them */
           excerptLength: 22,
-          ranking: { metaWeights: { title: 30, keywords: 30, title_nouns: 20, nouns: 1, kind: 0 } }
+          ranking: { metaWeights: { title: 30, keywords: 30, title_nouns: 20, nouns: 1 } }
         }).then(function () { return pagefind.init(); });
+      }).catch(function (error) {
+        loading = null; /* offline now: the next search tries again */
+        throw error;
       });
     }
     return loading;
@@ -304,13 +309,17 @@
     return item;
   }
 
+  function forDevelopers(data) {
+    return ((data.filters || {}).kind || []).indexOf(label("kind_developer")) >= 0;
+  }
+
   /* Show what `state` holds: the results loaded so far, pages for developers last. */
   function render(message) {
     status(message);
     var list = dialog.querySelector(".cemkit-search__results");
     list.textContent = "";
-    var content = state.loaded.filter(function (data) { return (data.meta || {}).kind !== "developer"; });
-    var developer = state.loaded.filter(function (data) { return (data.meta || {}).kind === "developer"; });
+    var content = state.loaded.filter(function (data) { return !forDevelopers(data); });
+    var developer = state.loaded.filter(forDevelopers);
     content.concat(developer).forEach(function (data) { list.appendChild(resultItem(data)); });
     dialog.querySelector(".cemkit-search__more").hidden = state.shown >= state.ranked.length;
     dialog.setAttribute("data-done", state.query);

@@ -133,7 +133,7 @@ def article(page: str) -> str | None:
 
 def _document(content: str, facts: SearchFacts, lang: str, nouns: Mapping[str, tuple[str, ...]]) -> str:
     """A page for Pagefind: the content, with the facts and Korean nouns as metadata and filters."""
-    tags = [_attribute_tag("meta", "kind", facts.kind)]
+    tags = []
     if facts.keywords:
         tags.append(_attribute_tag("meta", "keywords", NAMES_SEPARATOR.join(facts.keywords)))
     for name, values in facts.filters.items():
