@@ -251,6 +251,21 @@ def test_a_site_without_cases_searches_without_error(page: Page, mini: Path) -> 
     assert errors == []
 
 
+def test_a_hostile_title_shows_as_text(page: Page, mini: Path) -> None:
+    """A case titled with markup (the mini project's) is listed with its title as text; nothing runs."""
+    assert run_mkdocs("build", "--strict", cwd=mini).returncode == 0
+    errors = watch_errors(page)
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with serve(mini / "site") as url:
+        open_search(page, site_root(url, "en"))
+        search(page, "corner bakery")
+        expect(page.locator(".cemkit-search__title").first).to_have_text("Corner Bakery <script>alert(1)</script>")
+        assert page.locator(".cemkit-search script").count() == 0
+    assert dialogs == []
+    assert errors == []
+
+
 def test_keyboard_only(page: Page, shipped_site_url: str) -> None:
     """Ctrl+K opens the search, arrows move through the results, Enter opens one, Escape closes."""
     root = site_root(shipped_site_url, "en")

@@ -36,7 +36,7 @@ def test_facts_hold_names_in_both_languages_and_filters_in_the_site_language(min
     facts = search_facts(knowledge, "ko")
     case = facts["cases/corner-bakery/"]
     assert case.kind == "case"
-    assert {"Corner Bakery", "모퉁이 제과점", "모퉁이제과점"} <= set(case.keywords)
+    assert {"Corner Bakery & Sons", "모퉁이 제과점", "모퉁이제과점"} <= set(case.keywords)
     assert case.filters["kind"] == ("사례",)
     assert case.filters["industry"] and case.filters["stage"]
     assert facts["worksheets/"].keywords == ("Worksheets", "워크시트")  # a section index is found by its name
@@ -104,3 +104,12 @@ def test_cemkit_index_indexes_a_site_another_engine_built(tmp_path: Path, capsys
     capsys.readouterr()
     assert main(["--root", str(REPO), "index", str(tmp_path / "nothing")]) == 1
     assert "no built site here" in capsys.readouterr().err
+
+
+def test_the_themes_own_search_is_reported(mini: Path) -> None:
+    """A site that still lists MkDocs' or Material's `search` plugin gets a warning, so `--strict` fails."""
+    config = mini / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("plugins:\n", "plugins:\n  - search\n"), "utf-8")
+    result = run_mkdocs("build", "--strict", cwd=mini)
+    assert result.returncode == 1
+    assert "remove the 'search' plugin" in result.stderr

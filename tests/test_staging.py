@@ -13,16 +13,13 @@ import pytest
 
 from cemkit._internal.build.staging import StagedSite, remove_leftovers
 
+from conftest import site_files
 from sitecheck import BIN, run_mkdocs
 
 
 def snapshot(site: Path) -> dict[str, str]:
-    """Every file of a site with a digest of its bytes."""
-    return {
-        str(path.relative_to(site)): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(site.rglob("*"))
-        if path.is_file()
-    }
+    """Every file of a site with a digest of its bytes (see `site_files`)."""
+    return {name: hashlib.sha256(data).hexdigest() for name, data in site_files(site).items()}
 
 
 def leftovers(project: Path) -> list[str]:

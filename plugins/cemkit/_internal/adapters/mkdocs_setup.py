@@ -199,9 +199,14 @@ def markdown_pages(config: MkDocsConfig) -> tuple[Path, ...]:
 
 
 def prepare_config(config: MkDocsConfig) -> None:
-    """Check the Markdown extensions the pages need; add the stylesheet and the scripts."""
+    """Check the Markdown extensions the pages need, and that no other search is on; add the stylesheet and scripts."""
     if missing := [name for name in REQUIRED_EXTENSIONS if name not in config.markdown_extensions]:
         raise PluginError(f"cemkit: add {', '.join(missing)} to markdown_extensions in mkdocs.yml")
+    if any(name.split("/")[-1] == "search" for name in config.plugins):
+        log.warning(
+            f"{config.config_file_path}: remove the 'search' plugin: cemkit's search (Pagefind) replaces it, "
+            "and the theme's would add a second search box and a large index to every page"
+        )
     for path in ASSET_FILES:
         wanted = config.extra_css if path.endswith(".css") else config.extra_javascript
         if path not in wanted:
