@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from browsing import ARTIFACTS, watch_errors
 pytestmark = pytest.mark.slow
 
 ROLE = "roles/marketing/"
-STORAGE_KEY = "cemkit.checklist.v1"
+STORAGE_KEY = "cemkit.checklist.v2"
+OLD_STORAGE_KEY = "cemkit.checklist.v1"
+"""Where the site kept ticks until they were kept per checklist (keyed by "<playbook>/<item>" only)."""
 
 
 @pytest.fixture
@@ -67,8 +70,8 @@ def test_ticks_survive_reload_and_navigation(page: Page, shipped_site_url: str) 
     assert checked_keys(page) == ticked
 
     playbook, item = ticked[0].split("/")
-    page.goto(f"{shipped_site_url}stages/{playbook}/")
-    expect(page.locator(f'input.cem-check[data-key="{playbook}/{item}"]')).to_be_checked()
+    page.goto(f"{shipped_site_url}stages/{playbook}/")  # the stage page's checklist is the team's, not this role's
+    expect(page.locator(f'input.cem-check[data-key="{playbook}/{item}"]').first).not_to_be_checked()
 
 
 def test_export_reset_import_round_trip(page: Page, shipped_site_url: str, tmp_path: Path) -> None:
@@ -126,7 +129,7 @@ def test_import_merges_and_asks_before_unticking(page: Page, shipped_site_url: s
     assert questions and "1 items unticked" in questions[0]
     assert sorted(checked_keys(page)) == sorted(keys[:3])
     stored = json.loads(page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')"))["items"]
-    assert stored == {keys[0]: True, keys[1]: True, keys[2]: True, foreign: True}
+    assert stored == {f"marketing/{key}": True for key in (keys[0], keys[1], keys[2], foreign)}
 
     page.once("dialog", lambda dialog: answer(dialog, agree=True))
     page.locator('input[type="file"][data-cem-action="import"]').set_input_files(str(made_elsewhere))
@@ -174,8 +177,9 @@ def test_bad_import_changes_nothing(page: Page, shipped_site_url: str, tmp_path:
     [
         "{not json",
         '"a string"',
-        '{"version": 1, "items": ["a", "b"]}',
-        '{"version": 1, "items": {"bad key": true}}',
+        '{"version": 2, "items": ["a", "b"]}',
+        '{"version": 2, "items": {"bad key": true}}',
+        '{"version": 2, "items": {"marketing/a/b": "yes"}, "migrated": 5}',
         '{"version": 9, "items": {}}',
     ],
 )
@@ -188,15 +192,15 @@ def test_corrupted_storage_never_breaks_the_page(page: Page, shipped_site_url: s
     assert checked_keys(page) == []
     page.locator("input.cem-check").nth(0).check()
     saved = json.loads(page.evaluate(f"localStorage.getItem('{STORAGE_KEY}')"))
-    assert saved["version"] == 1
-    assert list(saved["items"]) == checked_keys(page)
+    assert saved["version"] == 2
+    assert list(saved["items"]) == [f"marketing/{key}" for key in checked_keys(page)]
 
 
 def test_ticks_of_removed_items_are_dropped_quietly(page: Page, shipped_site_url: str) -> None:
     """A saved tick whose item no longer exists is ignored; the others still show."""
     open_checklist(page, shipped_site_url)
     real = page.locator("input.cem-check").nth(4).get_attribute("data-key")
-    value = json.dumps({"version": 1, "items": {"gone-stage/gone-item": True, real: True}})
+    value = json.dumps({"version": 2, "items": {"marketing/gone-stage/gone-item": True, f"marketing/{real}": True}})
     page.evaluate("([key, value]) => localStorage.setItem(key, value)", [STORAGE_KEY, value])
     page.reload()
     expect(page.locator(".cem-tools")).to_be_visible()
@@ -251,3 +255,91 @@ def test_korean_checklist_labels(page: Page, shipped_site_url: str) -> None:
     assert page.get_by_role("button", name="진행 상황 내보내기").is_visible()
     assert "개 중 0개 완료" in total(page)
     page.screenshot(path=str(ARTIFACTS / "checklist-ko.png"), full_page=False)
+
+
+def test_roles_keep_their_own_ticks(page: Page, shipped_site_url: str) -> None:
+    """A tick on one role's checklist is not a tick on another's, and Reset on one leaves the other alone."""
+    open_checklist(page, shipped_site_url)
+    marketing = page.locator("input.cem-check").first.get_attribute("data-key")
+    page.goto(shipped_site_url + "roles/cem-lead/")
+    expect(page.locator(".cem-tools")).to_be_visible()
+    shared = page.locator(f'input.cem-check[data-key="{marketing}"]')
+    expect(shared.first).to_be_visible()  # the CEM lead has the same item
+    page.locator("input.cem-check").nth(2).check()
+    lead_ticks = checked_keys(page)
+    open_checklist(page, shipped_site_url)
+    page.locator(f'input.cem-check[data-key="{marketing}"]').first.check()
+    assert total(page).startswith("1 of ")
+    page.goto(shipped_site_url + "roles/cem-lead/")
+    expect(page.locator(".cem-progress-total")).to_have_text(re.compile(r"^1 of \d+ done$"))
+    assert checked_keys(page) == lead_ticks
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Reset").click()
+    open_checklist(page, shipped_site_url)
+    assert checked_keys(page) == [marketing]
+
+
+def test_ticks_saved_by_the_earlier_site_are_kept(page: Page, shipped_site_url: str) -> None:
+    """Storage as the site kept it before ticks were per role (a snapshot of 2026-12-05): every tick comes back."""
+    open_checklist(page, shipped_site_url)
+    keys = page.eval_on_selector_all("input.cem-check", "boxes => boxes.map(b => b.dataset.key)")
+    snapshot = {"version": 1, "items": {keys[0]: True, keys[4]: True, "retired-stage/retired-item": True}}
+    page.evaluate(
+        "([key, value]) => { localStorage.clear(); localStorage.setItem(key, value); }",
+        [OLD_STORAGE_KEY, json.dumps(snapshot)],
+    )
+    page.reload()
+    expect(page.locator(".cem-tools")).to_be_visible()
+    assert checked_keys(page) == [keys[0], keys[4]]
+    page.locator("input.cem-check").nth(0).uncheck()  # from now on the role's own ticks count
+    page.reload()
+    assert checked_keys(page) == [keys[4]]
+    assert json.loads(page.evaluate(f"localStorage.getItem('{OLD_STORAGE_KEY}')")) == snapshot  # left as it was
+
+
+def test_progress_stays_in_view_and_done_items_can_be_hidden(page: Page, shipped_site_url: str) -> None:
+    """At phone width the progress bar stays under the header while scrolling; hide done and one stage work."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_checklist(page, shipped_site_url)
+    boxes = page.locator("input.cem-check")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.mouse.wheel(0, 6000)
+    page.wait_for_timeout(300)
+    bar = page.locator(".cem-bar")
+    box = bar.bounding_box()
+    assert box is not None and 0 <= box["y"] < 150, box
+    expect(page.locator("progress.cem-progress-meter")).to_have_attribute("value", re.compile(r"^0\.0\d+"))
+    page.screenshot(path=str(ARTIFACTS / "checklist-bar-phone.png"))
+    page.get_by_label("Hide done items").check()
+    expect(boxes.nth(0)).to_be_hidden()
+    expect(boxes.nth(2)).to_be_visible()
+    page.get_by_label("Hide done items").uncheck()
+    stage = page.locator(".cem-bar select option").nth(2).get_attribute("value")
+    page.locator(".cem-bar select").select_option(stage)
+    expect(page.locator(f"h3#stage-{stage}")).to_be_visible()
+    visible = page.eval_on_selector_all(
+        "input.cem-check", "bs => bs.filter(b => b.offsetParent).map(b => b.dataset.key)"
+    )
+    assert visible and all(key.startswith(f"{stage}/") for key in visible)
+
+
+def test_printed_checklist_says_who_when_and_how_far(page: Page, shipped_site_url: str) -> None:
+    """Printing with ticks heads the page with the name, the date and the total; blank printing leaves them empty."""
+    open_checklist(page, shipped_site_url)
+    page.locator("input.cem-check").nth(0).check()
+    page.get_by_label("Name (printed on the checklist)").fill("Kim Trainee")
+    page.get_by_label("Name (printed on the checklist)").press("Tab")
+    page.evaluate("window.print = () => window.dispatchEvent(new Event('beforeprint'))")
+    page.get_by_role("button", name="Print with ticks").click()
+    header = page.locator(".cem-print-header")
+    expect(header).to_contain_text("Name: Kim Trainee")
+    expect(header).to_contain_text(re.compile(r"Date: \d{4}-\d{2}-\d{2}"))
+    expect(header).to_contain_text(re.compile(r"1 of \d+ done"))
+    page.emulate_media(media="print")
+    expect(header).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "checklist-print-header.png"))
+    page.locator('[data-cem-action="print-blank"]').evaluate("button => button.click()")
+    expect(header).not_to_contain_text("Kim Trainee")
+    expect(header).not_to_contain_text("done")
+    assert not page.locator(".cem-progress").first.is_visible()

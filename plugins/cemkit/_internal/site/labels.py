@@ -111,8 +111,9 @@ LABELS: dict[str, dict[str, str]] = {
         "answer": "Answer",
         "open_worksheet": "Open the printable worksheet and its downloads",
         "checklist_by_stage": "Checklist by stage",
-        "checklist_intro": "Tick each action when it is done. Ticks are saved in this browser only; export them to "
-        "move to another device or to show a coach.",
+        "checklist_intro": "Tick each action when it is done. The ticks belong to this role's checklist and are saved "
+        "in this browser only; export them to move to another device or to show a coach. The bar at the top stays in "
+        "view with your progress, and can hide what is done or show one stage.",
         "progress_format": "{done} of {total} done",
         "confirm_reset": "Clear every tick on this checklist? This cannot be undone.",
         "imported": "Progress imported: {added} ticks added, {removed} removed, "
@@ -126,6 +127,13 @@ LABELS: dict[str, dict[str, str]] = {
         "reset_progress": "Reset",
         "print_blank": "Print blank",
         "print_ticks": "Print with ticks",
+        "hide_done": "Hide done items",
+        "show_stage": "Show",
+        "all_stages": "All stages",
+        "your_name": "Name (printed on the checklist)",
+        "printed_name": "Name",
+        "printed_date": "Date",
+        "progress_label": "Progress on this checklist",
         "role_matrix": "Who does what at each stage",
         "role_matrix_intro": "R responsible, A accountable, C consulted, I informed. Each entry links to the step.",
         "part_letter_responsible": "R",
@@ -282,8 +290,9 @@ LABELS: dict[str, dict[str, str]] = {
         "answer": "답",
         "open_worksheet": "인쇄용 워크시트와 내려받기 파일 열기",
         "checklist_by_stage": "단계별 체크리스트",
-        "checklist_intro": "할 일을 마칠 때마다 체크합니다. 체크 표시는 이 브라우저에만 저장되므로, 다른 기기로 "
-        "옮기거나 코치에게 보여 주려면 내보내기를 씁니다.",
+        "checklist_intro": "할 일을 마칠 때마다 체크합니다. 체크 표시는 이 역할의 체크리스트에만 속하며 이 브라우저에만 "
+        "저장되므로, 다른 기기로 옮기거나 코치에게 보여 주려면 내보내기를 씁니다. 위쪽 막대는 진행률과 함께 화면에 "
+        "계속 보이며, 완료한 항목을 숨기거나 한 단계만 볼 수 있습니다.",
         "progress_format": "{total}개 중 {done}개 완료",
         "confirm_reset": "이 체크리스트의 체크 표시를 모두 지울까요? 되돌릴 수 없습니다.",
         "imported": "진행 상황을 가져왔습니다: {added}개 체크 추가, {removed}개 해제, "
@@ -297,6 +306,13 @@ LABELS: dict[str, dict[str, str]] = {
         "reset_progress": "초기화",
         "print_blank": "빈 체크리스트 인쇄",
         "print_ticks": "체크한 채로 인쇄",
+        "hide_done": "완료한 항목 숨기기",
+        "show_stage": "보기",
+        "all_stages": "모든 단계",
+        "your_name": "이름(체크리스트에 인쇄됨)",
+        "printed_name": "이름",
+        "printed_date": "날짜",
+        "progress_label": "이 체크리스트의 진행률",
         "role_matrix": "단계별로 누가 무엇을 하는가",
         "role_matrix_intro": "R 실행 책임, A 최종 책임, C 협의, I 공유. 각 항목은 해당 절차로 연결됩니다.",
         "part_letter_responsible": "R",
