@@ -343,3 +343,23 @@ def test_printed_checklist_says_who_when_and_how_far(page: Page, shipped_site_ur
     expect(header).not_to_contain_text("Kim Trainee")
     expect(header).not_to_contain_text("done")
     assert not page.locator(".cem-progress").first.is_visible()
+
+
+@pytest.mark.parametrize("lang", ["", "ko/"])
+@pytest.mark.parametrize(("width", "media"), [(1366, "screen"), (1280, "screen"), (680, "print")])
+def test_role_matrix_shows_every_stage_column(
+    browser: Browser, shipped_site_url: str, lang: str, width: int, media: str
+) -> None:
+    """Every stage column of the matrix fits beside the role names on a laptop and on A4 paper (680 px of print)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.emulate_media(media=media)  # type: ignore[arg-type]
+    page.goto(shipped_site_url + lang + "roles/")
+    table = page.locator("h2#matrix ~ * table").first
+    header = table.locator("tr").first.locator("th")
+    assert header.count() == 8  # the roles, five stages and the two topics across them
+    article = page.locator("article").bounding_box()
+    last = header.last.bounding_box()
+    assert article is not None and last is not None
+    assert last["x"] + last["width"] <= article["x"] + article["width"] + 1
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1")
+    page.close()
