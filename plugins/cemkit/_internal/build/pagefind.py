@@ -28,6 +28,10 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
+WRITE_TIMEOUT = 600
+"""Seconds the binary may take to finish writing a bundle (a few at most on a quiet machine)."""
+
+
 class PagefindService:
     """One running Pagefind binary holding one index, in a given language."""
 
@@ -50,25 +54,35 @@ class PagefindService:
         self._added.append(self._send(payload))
 
     def write(self, bundle: Path) -> int:
-        """Write the search bundle into the folder `bundle`; return the number of pages indexed."""
+        """Write the search bundle into the folder `bundle` and stop the binary; return the number of pages indexed.
+
+        Pagefind answers before the last bytes of its files reach the disk (its writes finish in the background,
+        and it waits for them when it exits), so the bundle is complete only once the binary has ended: this
+        waits for it, however busy the machine, and fails rather than leave a bundle cut short.
+        """
         failed = [answer["message"] for answer in map(self._answer, self._added) if answer["type"] == "Error"]
         if failed:
             raise CemkitError(f"Pagefind could not index {len(failed)} page(s): {failed[0]}")
         self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(bundle)})
+        if not self.close(timeout=WRITE_TIMEOUT):
+            raise CemkitError(f"Pagefind did not finish writing {bundle} within {WRITE_TIMEOUT} s")
         return len(self._added)
 
-    def close(self) -> None:
-        """Stop the binary."""
+    def close(self, timeout: float = 10) -> bool:
+        """Stop the binary (it ends once its input closes); return whether it ended by itself within `timeout` s."""
         if self._process.stdin is not None and not self._process.stdin.closed:
             self._process.stdin.close()
+        ended = True
         try:
-            self._process.wait(timeout=10)
+            self._process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
+            ended = False
         self._reader.join(timeout=1)
         if self._process.stdout is not None:
             self._process.stdout.close()
+        return ended
 
     def __enter__(self) -> PagefindService:
         return self
