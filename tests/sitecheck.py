@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,11 +91,12 @@ metadata and filters, are stable since 1.3). Comparisons of whole sites leave th
 def indexed(site: Path) -> dict[str, dict[str, object]]:
     """What a language site's search bundle holds: result URL -> its record (content, meta, filters).
 
-    Read from Pagefind's fragment files (gzip, a signature, then JSON), as the browser reads them.
+    Read from Pagefind's fragment files (gzip, a signature, then JSON), as the browser reads them, with Korean
+    composed again (the index holds it decomposed, see `decompose_hangul`).
     """
     records = {}
     for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
-        record = json.loads(data)
+        record = json.loads(unicodedata.normalize("NFC", data.decode("utf-8")))  # Korean is indexed as NFD
         records[record["url"]] = record
     return records

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -61,13 +62,16 @@ def test_a_page_and_each_glossary_term_are_records_of_their_own(analyzer: Korean
     nouns = analyzer.expand(["고객경험관리", "고객경험관리에서", "배운", "것", "용어집", "소개", "접점", "고객"])
     found = list(records("glossary/", PAGE, lang="ko", facts=facts, sections=sections, nouns=nouns))
     assert [record.url for record in found] == ["/glossary/", "/glossary/#term-a", "/glossary/#term-b"]
-    page, term_a, term_b = (record.html for record in found)
+    assert "고객" not in found[1].html and unicodedata.normalize("NFD", "고객") in found[1].html  # Korean as letters
+    assert 'data-value="용어"' in found[2].html  # but filter values as written: the search box shows them
+    page, term_a, term_b = (unicodedata.normalize("NFC", record.html) for record in found)
     assert "menu" not in page and "고객경험관리에서" not in page and "소개" in page
     assert 'data-pagefind-meta="title"' in term_a and "고객경험관리에서" in term_a and "접점" not in term_a
     assert 'data-value="CEM &quot;&lt;script&gt;&quot;"' in term_a  # names from content files are escaped
     assert "<script>" not in term_a
     nouns_a = term_a.split('data-pagefind-meta="nouns[data-value]" data-value="')[1].split('"')[0].split()
-    assert "경험관리" in nouns_a
+    assert "경험관리" in nouns_a and "관리" in nouns_a
+    assert "고객" not in nouns_a and "경험" not in nouns_a  # a search finds these from the words themselves
     assert 'data-pagefind-filter="kind[data-value]" data-value="용어"' in term_b
 
 

@@ -58,6 +58,12 @@
     return n === undefined ? text : text.replace("{n}", String(n));
   }
 
+  /* The index holds Korean syllables as their letters (NFD; see cemkit's search_index): queries are
+   * written the same way, and what is shown is composed again. */
+  function readable(text) {
+    return String(text || "").normalize("NFC");
+  }
+
   /* ---- Reading the query ---- */
 
   function koreanStem(word) {
@@ -130,7 +136,7 @@
   function nameShare(data, terms) {
     if (!terms.length) return 0;
     var meta = data.meta || {};
-    var names = " " + [meta.title, meta.keywords, meta.title_nouns].join(" ").toLowerCase().replace(SEPARATORS, " ") + " ";
+    var names = " " + readable([meta.title, meta.keywords, meta.title_nouns].join(" ")).toLowerCase().replace(SEPARATORS, " ") + " ";
     var hits = terms.filter(function (forms) {
       return forms.some(function (form) { return names.indexOf(" " + form) >= 0; });
     });
@@ -141,7 +147,7 @@
    * (`worksheets`, `고객경험`). */
   function exactName(data, terms) {
     var meta = data.meta || {};
-    var names = [String(meta.title || "")].concat(String(meta.keywords || "").split(" | "));
+    var names = [readable(meta.title)].concat(readable(meta.keywords).split(" | "));
     return names.some(function (name) {
       var named = words(name);
       return named.length === terms.length && named.every(function (word, index) { return terms[index].indexOf(word) >= 0; });
@@ -191,7 +197,7 @@
       var search = searches[index];
       /* Forms that are only guesses are tried when the trusted ones found little. */
       if (search[1] < WEIGHT.stem && Object.keys(results).length >= PAGE) return Promise.resolve();
-      return pagefind.search(search[0], { filters: filters }).then(function (found) {
+      return pagefind.search(search[0] === null ? null : search[0].normalize("NFD"), { filters: filters }).then(function (found) {
         var best = found.results.length ? found.results[0].score || 1 : 1;
         found.results.forEach(function (result) {
           results[result.id] = result;
@@ -283,7 +289,7 @@
       if (part === "</mark>") { marked = false; return; }
       var text = document.createElement("textarea");
       text.innerHTML = part; /* decodes entities; a textarea never runs or loads anything */
-      node.appendChild(marked ? element("mark", "", text.value) : document.createTextNode(text.value));
+      node.appendChild(marked ? element("mark", "", readable(text.value)) : document.createTextNode(readable(text.value)));
     });
     return node;
   }
@@ -295,14 +301,14 @@
     var meta = data.meta || {};
     var kind = (data.filters && data.filters.kind && data.filters.kind[0]) || "";
     if (kind) link.appendChild(element("span", "cemkit-search__kind", kind));
-    link.appendChild(element("span", "cemkit-search__title", meta.title || data.url));
+    link.appendChild(element("span", "cemkit-search__title", readable(meta.title || data.url)));
     var section = (data.sub_results || []).filter(function (sub) {
       return sub.url && sub.url.indexOf("#") > 0 && sub.url !== data.url && sub.title !== meta.title;
     })[0];
     link.appendChild(excerpt(section ? section.excerpt : data.excerpt));
     item.appendChild(link);
     if (section) {
-      var sectionLink = element("a", "cemkit-search__section", section.title || "");
+      var sectionLink = element("a", "cemkit-search__section", readable(section.title));
       sectionLink.href = safeUrl(section.url);
       item.insertBefore(sectionLink, null);
     }

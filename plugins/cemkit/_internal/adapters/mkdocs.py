@@ -26,6 +26,7 @@ from cemkit._internal.adapters.mkdocs_setup import (
     index_search,
     markdown_pages,
     new_project,
+    place_in_sections,
     prepare_config,
     project_root,
     template_cache,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
     from mkdocs.structure.files import Files
+    from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
 log = get_plugin_logger("cemkit")
@@ -109,6 +111,10 @@ class CemkitPlugin(BasePlugin[CemkitConfig]):
             self.side = SideProcess(partial(self.translations.build_beside, self, specs[1:]), parallel=parallel)
         forked = not isinstance(self.side, SideProcess) or self.side.forked
         self.sources = self.project.sites(specs[:1] if forked else specs)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:  # noqa: ARG002
+        place_in_sections(nav, files)
+        return nav
 
     def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:  # noqa: ARG002
         project = (self.main_site or self).project

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
@@ -22,6 +22,8 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation, Section
+from mkdocs.structure.pages import Page
 
 from cemkit._internal.build.project import Project
 from cemkit._internal.build.search_index import index_site
@@ -239,6 +241,32 @@ def add_generated_files(files: Files, config: MkDocsConfig, source: SiteSource) 
                 log.warning(f"{config.docs_dir}/{site_path} is replaced by a generated page; rename it")
             files.remove(existing)
         files.append(generated_file(config, source, site_path, project_root(config)))
+
+
+def place_in_sections(nav: Navigation, files: Files) -> None:
+    """Give each page left out of the menu (a case, a stage ...) the menu section of its folder's index as parent.
+
+    So the page shows its tab as active, the breadcrumbs lead back through the section, and on a phone the
+    menu opens on the section's pages. Only the parent is set: the page itself stays out of the menu.
+    """
+    sections: dict[str, Section] = {}
+    for item in nav.items:
+        for section in _sections(item):
+            index = next((child for child in section.children if isinstance(child, Page)), None)
+            if index is not None and index.file.src_uri.endswith("/index.md"):
+                sections[index.file.src_uri.rsplit("/", 2)[0]] = section
+    for file in files.documentation_pages():
+        folder = file.src_uri.split("/", 1)[0]
+        page = file.page
+        if page is not None and page.parent is None and file.src_uri.count("/") >= 2 and folder in sections:
+            page.parent = sections[folder]
+
+
+def _sections(item: Any) -> Iterator[Section]:
+    if isinstance(item, Section):
+        yield item
+        for child in item.children:
+            yield from _sections(child)
 
 
 def generated_file(config: MkDocsConfig, source: SiteSource, site_path: str, root: Path) -> File:

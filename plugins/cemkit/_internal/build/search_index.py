@@ -13,6 +13,7 @@ import html
 import re
 import shutil
 import threading
+import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ Expand = Callable[[Collection[str]], Mapping[str, tuple[str, ...]]]
 
 _ARTICLE = re.compile(r"<article\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
+_HANGUL_SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
 _HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.DOTALL)
 
 
@@ -136,18 +138,28 @@ def _document(content: str, facts: SearchFacts, lang: str, nouns: Mapping[str, t
     tags = []
     if facts.keywords:
         tags.append(_attribute_tag("meta", "keywords", NAMES_SEPARATOR.join(facts.keywords)))
-    for name, values in facts.filters.items():
-        tags += [_attribute_tag("filter", name, value) for value in values]
     if nouns:
         title = _HEADING.search(content)
         if title_nouns := _nouns_of(_TAG.sub(" ", title.group(1)) if title else "", nouns):
             tags.append(_attribute_tag("meta", "title_nouns", title_nouns))
         if text_nouns := _nouns_of(_TAG.sub(" ", content), nouns):
             tags.append(_attribute_tag("meta", "nouns", text_nouns))
+    searchable = decompose_hangul("".join(tags) + content)
+    filters = [_attribute_tag("filter", name, value) for name, values in facts.filters.items() for value in values]
     return (
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8"></head><body>'
-        f"<div data-pagefind-body>{''.join(tags)}{content}</div></body></html>"
+        f"<div data-pagefind-body>{''.join(filters)}{searchable}</div></body></html>"
     )
+
+
+def decompose_hangul(text: str) -> str:
+    """Korean syllables written as their letters (Unicode NFD), as the search script writes the query.
+
+    Pagefind keeps every word written in Hangul syllables in one index file, however large (Pagefind issue
+    #1211), so each Korean search would download the whole index; written as letters, the words are split into
+    files like any other. Filter values stay as they are: the search box shows them.
+    """
+    return _HANGUL_SYLLABLES.sub(lambda run: unicodedata.normalize("NFD", run.group()), text)
 
 
 def _attribute_tag(kind: str, name: str, value: str) -> str:
@@ -156,8 +168,16 @@ def _attribute_tag(kind: str, name: str, value: str) -> str:
 
 
 def _nouns_of(text: str, nouns: Mapping[str, tuple[str, ...]]) -> str:
-    """The nouns inside the Korean words of `text`, each once."""
-    found = dict.fromkeys(noun for word in dict.fromkeys(HANGUL_WORD.findall(text)) for noun in nouns.get(word, ()))
+    """The nouns inside the Korean words of `text` that a search would not already find, each once.
+
+    A search matches the beginning of a word, so `고객경험관리에서` is found by `고객` and `고객경험` already:
+    of its nouns only those starting inside the word are needed, and of those only the longest from each
+    place (`경험관리` also finds `경험`).
+    """
+    found: dict[str, None] = {}
+    for word in dict.fromkeys(HANGUL_WORD.findall(text)):
+        inner = [noun for noun in nouns.get(word, ()) if not word.startswith(noun)]
+        found.update(dict.fromkeys(n for n in inner if not any(o != n and o.startswith(n) for o in inner)))
     return " ".join(found)
 
 
