@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import unicodedata
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cemkit import load_project
+from cemkit._internal.build.pagefind import _complete, shared_files
 from cemkit._internal.build.search_index import records
 from cemkit._internal.cli import main
 from cemkit._internal.site.search_data import KoreanAnalyzer, SearchFacts, search_facts
@@ -117,3 +119,15 @@ def test_the_themes_own_search_is_reported(mini: Path) -> None:
     result = run_mkdocs("build", "--strict", cwd=mini)
     assert result.returncode == 1
     assert "remove the 'search' plugin" in result.stderr
+
+
+def test_a_bundle_file_cut_short_is_found(tmp_path: Path) -> None:
+    """A compressed file or entry Pagefind left short is told apart from a whole one (the bundle is then remade)."""
+    whole = gzip.compress(b'pagefind_dcd{"url": "/"}')
+    (tmp_path / "a.pf_fragment").write_bytes(whole)
+    (tmp_path / "b.pf_index").write_bytes(whole[:-6])
+    (tmp_path / "pagefind-entry.json").write_text('{"version": "1.5.2", "languages"', encoding="utf-8")
+    assert _complete(tmp_path / "a.pf_fragment")
+    assert not _complete(tmp_path / "b.pf_index")
+    assert not _complete(tmp_path / "pagefind-entry.json")
+    assert set(shared_files("en")) == {"pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind", "wasm.en.pagefind"}

@@ -9,10 +9,13 @@ and sends every page without waiting, while a thread reads the answers.
 from __future__ import annotations
 
 import base64
+import gzip
 import io
 import json
 import subprocess
 import threading
+import zlib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +29,10 @@ def pagefind_binary() -> Path:
     except ImportError as error:
         raise CemkitError(f"search needs the Pagefind binary ({error}); run: pip install cemkit") from error
     return Path(get_executable())
+
+
+class PartlyWritten(CemkitError):
+    """Pagefind left a file of the bundle short."""
 
 
 WRITE_TIMEOUT = 600
@@ -45,6 +52,7 @@ class PagefindService:
         self._reader = threading.Thread(target=self._read, name="pagefind-answers", daemon=True)
         self._reader.start()
         config = {"force_language": language, "exclude_selectors": list(exclude_selectors)}
+        self._language = language
         self._index = int(self._ask({"type": "NewIndex", "config": config})["index_id"])
         self._added: list[int] = []
 
@@ -56,9 +64,10 @@ class PagefindService:
     def write(self, bundle: Path) -> int:
         """Write the search bundle into the folder `bundle` and stop the binary; return the number of pages indexed.
 
-        Pagefind answers before the last bytes of its files reach the disk (its writes finish in the background,
-        and it waits for them when it exits), so the bundle is complete only once the binary has ended: this
-        waits for it, however busy the machine, and fails rather than leave a bundle cut short.
+        Pagefind answers before the last bytes of its files are written (its writes finish in the background)
+        and a binary that ends may leave a file short. So this waits for the binary to end, then checks every
+        compressed file and writes the files that are the same in every bundle (the scripts and the
+        WebAssembly) from a small bundle Pagefind returned in memory; a file cut short is an error.
         """
         failed = [answer["message"] for answer in map(self._answer, self._added) if answer["type"] == "Error"]
         if failed:
@@ -66,7 +75,17 @@ class PagefindService:
         self._ask({"type": "WriteFiles", "index_id": self._index, "output_path": str(bundle)})
         if not self.close(timeout=WRITE_TIMEOUT):
             raise CemkitError(f"Pagefind did not finish writing {bundle} within {WRITE_TIMEOUT} s")
+        for name, data in shared_files(self._language).items():
+            if (bundle / name).exists():
+                (bundle / name).write_bytes(data)
+        if broken := [path.name for path in sorted(bundle.rglob("*")) if path.is_file() and not _complete(path)]:
+            raise PartlyWritten(f"Pagefind wrote {len(broken)} file(s) of {bundle} only in part, e.g. {broken[0]}")
         return len(self._added)
+
+    def files(self) -> dict[str, bytes]:
+        """The bundle's files, returned in memory (for small indexes only: they come in one message)."""
+        answer = self._ask({"type": "GetFiles", "index_id": self._index})
+        return {file["path"]: base64.b64decode(file["content"]) for file in answer["files"]}
 
     def close(self, timeout: float = 10) -> bool:
         """Stop the binary (it ends once its input closes); return whether it ended by itself within `timeout` s."""
@@ -130,3 +149,30 @@ class PagefindService:
                 self._arrived.notify_all()
         with self._arrived:
             self._arrived.notify_all()
+
+
+SHARED_FILES = ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind")
+"""Files of a bundle that depend on nothing but Pagefind's version (and the language, for its WebAssembly)."""
+
+
+@lru_cache(maxsize=8)
+def shared_files(language: str) -> dict[str, bytes]:
+    """The files every `language` bundle shares, from a one-page bundle Pagefind returns in memory, whole."""
+    with PagefindService(language) as service:
+        service.add_page(
+            "/", f'<html lang="{language}"><body><main data-pagefind-body><h1>search index</h1></main></body></html>'
+        )
+        files = service.files()
+    return {name: data for name, data in files.items() if name in SHARED_FILES or name.startswith("wasm.")}
+
+
+def _complete(path: Path) -> bool:
+    """Whether a file of the bundle is whole: compressed data decompresses to Pagefind's, the entry is JSON."""
+    try:
+        if path.name == "pagefind-entry.json":
+            return isinstance(json.loads(path.read_bytes()), dict)
+        if ".pf_" in path.name:
+            return gzip.decompress(path.read_bytes()).startswith(b"pagefind_dcd")
+    except (OSError, EOFError, ValueError, zlib.error):
+        return False
+    return True

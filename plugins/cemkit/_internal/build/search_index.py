@@ -18,7 +18,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cemkit._internal.build.pagefind import PagefindService
+from cemkit._internal.build.pagefind import PagefindService, PartlyWritten
 from cemkit._internal.site.search_data import HANGUL_WORD, SearchFacts, page_facts
 
 BUNDLE_DIR = "pagefind"
@@ -30,6 +30,8 @@ UNUSED = tuple(
     for name in ("ui.js", "ui.css", "component-ui.js", "component-ui.css", "modular-ui.js", "modular-ui.css")
 )
 """Pagefind's own interfaces, which the site does not use (`assets/cemkit/search.js` is its interface)."""
+ATTEMPTS = 3
+"""Times a bundle is made before a file Pagefind left short is an error (see `PagefindService.write`)."""
 NAMES_SEPARATOR = " | "
 """Between two names in the `keywords` metadata (the search script tells the names apart by it)."""
 Expand = Callable[[Collection[str]], Mapping[str, tuple[str, ...]]]
@@ -64,23 +66,26 @@ def index_site(
     When `stop` is set before the end (a newer build started), the previous bundle is kept and 0 returned.
     """
     stop = stop or threading.Event()
-    pages = []
-    for location, path in _pages(site_dir, skip, directory_urls):
+    pages = list(_pages(site_dir, skip, directory_urls))
+    nouns = _korean_nouns([path for _, path in pages], expand) if expand is not None else {}
+    sections = sections_by_page(facts)
+    documents: list[Record] = []
+    for location, path in pages:  # read again rather than hold every page: only their articles are kept
         if stop.is_set():
             return 0
-        pages.append((location, path.read_text(encoding="utf-8")))
-    nouns = _korean_nouns(pages, expand) if expand is not None else {}
+        text = path.read_text(encoding="utf-8")
+        documents += records(location, text, lang=lang, facts=facts, sections=sections, nouns=nouns)
     bundle = site_dir / BUNDLE_DIR
     staging = site_dir / f".{BUNDLE_DIR}-new"
     shutil.rmtree(staging, ignore_errors=True)
-    sections = sections_by_page(facts)
-    with PagefindService(lang, exclude_selectors=EXCLUDED) as service:
-        for location, text in pages:
-            if stop.is_set():
-                return 0
-            for record in records(location, text, lang=lang, facts=facts, sections=sections, nouns=nouns):
-                service.add_page(record.url, record.html)
-        count = service.write(staging)
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            count = _write_bundle(documents, lang, staging, stop)
+            break
+        except PartlyWritten:
+            shutil.rmtree(staging, ignore_errors=True)
+            if attempt == ATTEMPTS:
+                raise
     if stop.is_set():
         shutil.rmtree(staging, ignore_errors=True)
         return 0
@@ -89,6 +94,15 @@ def index_site(
     shutil.rmtree(bundle, ignore_errors=True)
     staging.rename(bundle)
     return count
+
+
+def _write_bundle(documents: list[Record], lang: str, staging: Path, stop: threading.Event) -> int:
+    with PagefindService(lang, exclude_selectors=EXCLUDED) as service:
+        for record in documents:
+            if stop.is_set():
+                return 0
+            service.add_page(record.url, record.html)
+        return service.write(staging)
 
 
 def records(
@@ -181,8 +195,11 @@ def _nouns_of(text: str, nouns: Mapping[str, tuple[str, ...]]) -> str:
     return " ".join(found)
 
 
-def _korean_nouns(pages: list[tuple[str, str]], expand: Expand) -> Mapping[str, tuple[str, ...]]:
-    words = {word for _, page in pages for word in HANGUL_WORD.findall(_TAG.sub(" ", article(page) or ""))}
+def _korean_nouns(pages: list[Path], expand: Expand) -> Mapping[str, tuple[str, ...]]:
+    """The nouns inside every Korean word of the pages' articles."""
+    words: set[str] = set()
+    for path in pages:
+        words.update(HANGUL_WORD.findall(_TAG.sub(" ", article(path.read_text(encoding="utf-8")) or "")))
     return expand(words)
 
 
