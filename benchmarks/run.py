@@ -4,6 +4,7 @@ Usage (from the repository root, after `bash scripts/setup.sh`):
 
     .venv/bin/python benchmarks/run.py                 # N = 100, 1000, 5000; writes docs/benchmarks.md
     .venv/bin/python benchmarks/run.py --sizes 100 --repeat 1 --no-write
+    .venv/bin/python benchmarks/run.py --sizes 1000 --search-only    # only the search part (benchmarks/search.py)
 
 For each N it copies the real playbooks and site configuration into a temporary project, adds N
 cases made from the shipped ones (each gets its own id, so sizes and the mix of Korean and English
@@ -18,16 +19,22 @@ are realistic), and measures, taking the median of `--repeat` runs:
 - `cemkit validate` time, per 1,000 files;
 - at the serve size (N = 1000 by default), the time from saving an edited case to the edited page
   being served by `mkdocs serve --dirty`;
-- the built site's size and search index size per case.
+- the built site's size and search index (Pagefind's bundles) size per case;
+- search (`search.py`): the site's Pagefind search against Material's search on the export, in Chromium as a
+  phone: search data per page view, time to the first result on 4G and on localhost, bytes of one search,
+  and `cemkit index` against the cold build. With `--search-only`, only this part (and the cold builds it
+  needs); its figures are merged into the saved results of the same sizes.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -39,6 +46,8 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+
+from search import search_benchmark, search_report
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -62,11 +71,11 @@ def process_tree(pid: int) -> list[int]:
     while pending:
         current = pending.pop()
         found.append(current)
-        try:
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
-        except OSError:
-            continue
-        pending += [int(child) for child in children]
+        for task in Path(f"/proc/{current}/task").glob("*/children"):  # children of each of its threads
+            try:
+                pending += [int(child) for child in task.read_text().split()]
+            except OSError:
+                continue
     return found
 
 
@@ -105,14 +114,27 @@ def measure(command: list[str], cwd: Path) -> Run:
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     sampler = MemorySampler(process.pid)
     sampler.start()
-    stderr = process.stderr.read().decode() if process.stderr else ""  # returns when the command ends
-    sampler.done.set()
-    sampler.join()
+    try:
+        stderr = process.stderr.read().decode() if process.stderr else ""  # returns when the command ends
+    except BaseException:  # interrupted: leave no build running, nor the workers it forked
+        for member in process_tree(process.pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(member, signal.SIGKILL)
+        process.wait()
+        raise
+    finally:
+        sampler.done.set()
+        sampler.join()
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr[-3000:]}")
     return Run(seconds, usage.ru_utime + usage.ru_stime, sampler.peak_mb)
+
+
+def timed(command: list[str], cwd: Path) -> float:
+    """The wall time of `command` in `cwd`, in seconds."""
+    return measure(command, cwd).seconds
 
 
 def plain_build(export_dir: Path) -> Run:
@@ -229,6 +251,22 @@ def measure_serve_edit(project: Path, repeat: int) -> list[float]:
         server.wait(timeout=60)
 
 
+def search_only(size: int, repeat: int, root: Path) -> dict[str, float]:
+    """The search measurements at one library size, with the cold builds they are compared with."""
+    print(f"N = {size}: generating", file=sys.stderr, flush=True)
+    project = make_project(root, size)
+    export_dir = root / f"export{size}"
+    try:
+        build_s = statistics.median(cold_build(project).seconds for _ in range(repeat))
+        measure([str(BIN / "cemkit"), "export", str(export_dir)], project)
+        result = {"size": size, **search_benchmark(project, export_dir, repeat, build_s, timed)}
+    finally:
+        shutil.rmtree(project, ignore_errors=True)
+        shutil.rmtree(export_dir, ignore_errors=True)
+    print(f"N = {size}: {result}", file=sys.stderr, flush=True)
+    return result
+
+
 def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, float]:
     """Every measurement at one library size."""
     print(f"N = {size}: generating", file=sys.stderr, flush=True)
@@ -254,13 +292,21 @@ def benchmark(size: int, repeat: int, root: Path, serve_size: int) -> dict[str, 
         "plain_mb": max(r.peak_mb for r in plain),
         "validate_per_1000_s": statistics.median(r.seconds for r in validate) * 1000 / files,
         "site_kb_per_case": folder_size(site) / 1024 / size,
-        "search_kb_per_case": sum(path.stat().st_size for path in site.glob("**/search_index.json")) / 1024 / size,
+        "search_kb_per_case": sum(
+            path.stat().st_size
+            for path in [*site.glob("**/pagefind/**/*"), *site.glob("**/search_index.json")]
+            if path.is_file()
+        )
+        / 1024
+        / size,
     }
     result["overhead"] = result["plugin_s"] / result["plain_s"]
     result["dirty_ratio"] = result["dirty_s"] / result["plugin_s"]
     if size == serve_size:
         print(f"N = {size}: serve", file=sys.stderr, flush=True)
         result["serve_edit_s"] = statistics.median(measure_serve_edit(project, repeat))
+    print(f"N = {size}: search", file=sys.stderr, flush=True)
+    result |= search_benchmark(project, export_dir, repeat, result["plugin_s"], timed)
     print(f"N = {size}: {result}", file=sys.stderr, flush=True)
     shutil.rmtree(project)
     shutil.rmtree(export_dir)
@@ -310,7 +356,7 @@ def report(results: list[dict[str, float]], repeat: int, lang: str = "en") -> st
     headers = text["headers"]
     assert isinstance(headers, list)
     rows = ["| " + " | ".join(headers) + " |", "|" + " ---: |" * len(headers)]
-    for r in results:
+    for r in (r for r in results if "plugin_s" in r):  # rows measured by --search-only alone have no build figures
         serve = f"{r['serve_edit_s']:.2f}" if "serve_edit_s" in r else "-"
         rows.append(
             f"| {int(r['size']):,} | {r['plugin_s']:.1f} | {r['plugin_mb']:.0f} | {r['plain_s']:.1f} | "
@@ -321,11 +367,20 @@ def report(results: list[dict[str, float]], repeat: int, lang: str = "en") -> st
             f"{r['search_kb_per_case']:.1f} |"
         )
     by_size = {int(r["size"]): r for r in results}
-    if 1000 in by_size and 5000 in by_size:
+    if "plugin_s" in by_size.get(1000, {}) and "plugin_s" in by_size.get(5000, {}):
         growth = by_size[5000]["plugin_s"] / by_size[1000]["plugin_s"]
         rows += ["", str(text["growth"]).format(growth=growth)]
     rows += ["", str(text["note"]).format(repeat=repeat)]
-    return "\n".join(rows) + "\n"
+    search = search_report(results, lang)
+    return "\n".join(rows) + "\n" + ("\n" + search if search else "")
+
+
+def merged(results: list[dict[str, float]]) -> list[dict[str, float]]:
+    """The saved results with the figures of `results` put in, size by size (for a `--search-only` run)."""
+    by_size = {int(r["size"]): r for r in json.loads(RESULTS.read_text(encoding="utf-8"))["results"]}
+    for result in results:
+        by_size.setdefault(int(result["size"]), {}).update(result)
+    return [by_size[size] for size in sorted(by_size)]
 
 
 def write_tables(results: list[dict[str, float]], repeat: int) -> None:
@@ -347,16 +402,25 @@ def main() -> int:
     parser.add_argument("--serve-size", type=int, default=1000, help="size at which to time serve edits")
     parser.add_argument("--no-write", action="store_true", help="print the table instead of writing the docs page")
     parser.add_argument("--tables-only", action="store_true", help=f"rewrite the docs tables from {RESULTS.name}")
+    parser.add_argument("--search-only", action="store_true", help=f"measure only search; merge into {RESULTS.name}")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up (servers, Chromium, builds) when stopped
     if args.tables_only:
         saved = json.loads(RESULTS.read_text(encoding="utf-8"))
         write_tables(saved["results"], saved["repeat"])
         return 0
     sizes = [int(size) for size in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="cemkit-bench-") as folder:
-        results = [benchmark(size, args.repeat, Path(folder), args.serve_size) for size in sizes]
+        if args.search_only:
+            results = [search_only(size, args.repeat, Path(folder)) for size in sizes]
+        else:
+            results = [benchmark(size, args.repeat, Path(folder), args.serve_size) for size in sizes]
     if args.no_write:
-        print(report(results, args.repeat))
+        print(report(results, args.repeat) if not args.search_only else search_report(results))
+        return 0
+    if args.search_only:
+        saved = json.loads(RESULTS.read_text(encoding="utf-8"))
+        write_tables(merged(results), saved["repeat"])
         return 0
     write_tables(results, args.repeat)
     return 0
