@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 pytestmark = pytest.mark.slow
 
@@ -71,3 +71,31 @@ def test_responsibility_codes_never_split_across_lines(browser: Browser, shipped
             page.close()
         assert count > 50
         assert split == [], f"{len(split)} codes split at {viewport['width']} px, e.g. {split[:5]}"
+
+
+WHERE = {
+    "cases/westin/": ("Guide", "Case studies", "Build performance"),
+    "ko/roles/marketing/": ("안내", "역할", "빌드 성능"),
+    "reference/build/": ("Developer reference", "Developer reference", "Case studies"),
+}
+"""Page -> its tab, a section its breadcrumbs pass through, and a menu entry of another tab."""
+
+
+@pytest.mark.parametrize("path", WHERE)
+def test_you_are_here(browser: Browser, shipped_site_url: str, path: str) -> None:
+    """A generated page shows its tab as active and breadcrumbs through its section; the menu keeps to the tab."""
+    tab, section, hidden = WHERE[path]
+    page = browser.new_page(viewport={"width": 1366, "height": 900})
+    try:
+        page.goto(shipped_site_url + path)
+        expect(page.locator(".md-tabs__item--active")).to_have_text(tab)
+        expect(page.locator(".md-path")).to_contain_text(section)
+        sidebar = page.locator(".md-sidebar--primary")
+        assert (
+            sidebar.get_by_text(hidden, exact=True).count() == 0 or not sidebar.get_by_text(hidden).first.is_visible()
+        )
+        page.set_viewport_size(PHONE)
+        page.locator(".md-header__button[for='__drawer']").click()
+        expect(page.locator(".md-nav--primary .md-nav__link--active").first).to_be_visible()
+    finally:
+        page.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -293,7 +294,8 @@ def index_search(
     if lang == "ko":
         known = source.korean_expansions() if stop is not None else None
         expand = partial(_known_nouns, known) if known is not None else source.korean_nouns
-    index_site(
+    started = time.perf_counter()
+    count = index_site(
         site,
         lang=lang,
         facts=search_facts(source.knowledge, lang, directory_urls=config.use_directory_urls),
@@ -302,6 +304,8 @@ def index_search(
         expand=expand,
         stop=stop,
     )
+    if count:
+        log.info(f"indexed {count} '{lang}' pages for search in {time.perf_counter() - started:.1f} s")
 
 
 def _known_nouns(known: Mapping[str, tuple[str, ...]], words: Iterable[str]) -> dict[str, tuple[str, ...]]:
