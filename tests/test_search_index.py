@@ -38,7 +38,6 @@ def test_facts_hold_names_in_both_languages_and_filters_in_the_site_language(min
     assert knowledge is not None
     facts = search_facts(knowledge, "ko")
     case = facts["cases/corner-bakery/"]
-    assert case.kind == "case"
     assert {"Corner Bakery & Sons", "모퉁이 제과점", "모퉁이제과점"} <= set(case.keywords)
     assert case.filters["kind"] == ("사례",)
     assert case.filters["industry"] and case.filters["stage"]
@@ -56,9 +55,9 @@ PAGE = """<html><body><nav>menu</nav><article class="md-content__inner md-typese
 def test_a_page_and_each_glossary_term_are_records_of_their_own(analyzer: KoreanAnalyzer) -> None:
     """The glossary page is cut at each term; each term gets its facts, title and the nouns of its words."""
     facts = {
-        "glossary/": SearchFacts("page", ("Glossary",), {"kind": ("안내",)}),
-        "glossary/#term-a": SearchFacts("term", ('CEM "<script>"',), {"kind": ("용어",)}),
-        "glossary/#term-b": SearchFacts("term", ("touchpoint",), {"kind": ("용어",)}),
+        "glossary/": SearchFacts(("Glossary",), {"kind": ("안내",)}),
+        "glossary/#term-a": SearchFacts(('CEM "<script>"',), {"kind": ("용어",)}),
+        "glossary/#term-b": SearchFacts(("touchpoint",), {"kind": ("용어",)}),
     }
     sections = {"glossary/": ["term-b", "term-a"]}
     nouns = analyzer.expand(["고객경험관리", "고객경험관리에서", "배운", "것", "용어집", "소개", "접점", "고객"])

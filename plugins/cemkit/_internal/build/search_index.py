@@ -40,7 +40,7 @@ Expand = Callable[[Collection[str]], Mapping[str, tuple[str, ...]]]
 _ARTICLE = re.compile(r"<article\b[^>]*>")
 _TAG = re.compile(r"<[^>]*>")
 _HANGUL_SYLLABLES = re.compile(r"[\uac00-\ud7a3]+")
-_HEADING = re.compile(r"<h[1-6]\b[^>]*>(.*?)</h[1-6]>", re.DOTALL)
+_HEADING = re.compile(r"<h[1-6]\b[^>]*>")
 
 
 @dataclass(frozen=True)
@@ -153,8 +153,7 @@ def _document(content: str, facts: SearchFacts, lang: str, nouns: Mapping[str, t
     if facts.keywords:
         tags.append(_attribute_tag("meta", "keywords", NAMES_SEPARATOR.join(facts.keywords)))
     if nouns:
-        title = _HEADING.search(content)
-        if title_nouns := _nouns_of(_TAG.sub(" ", title.group(1)) if title else "", nouns):
+        if title_nouns := _nouns_of(_TAG.sub(" ", _first_heading(content)), nouns):
             tags.append(_attribute_tag("meta", "title_nouns", title_nouns))
         if text_nouns := _nouns_of(_TAG.sub(" ", content), nouns):
             tags.append(_attribute_tag("meta", "nouns", text_nouns))
@@ -164,6 +163,15 @@ def _document(content: str, facts: SearchFacts, lang: str, nouns: Mapping[str, t
         f'<!DOCTYPE html><html lang="{html.escape(lang)}"><head><meta charset="utf-8"></head><body>'
         f"<div data-pagefind-body>{''.join(filters)}{searchable}</div></body></html>"
     )
+
+
+def _first_heading(content: str) -> str:
+    """The HTML inside the first heading of `content` (found in one pass, whatever the content holds)."""
+    opening = _HEADING.search(content)
+    if opening is None:
+        return ""
+    end = content.find("</h", opening.end())
+    return content[opening.end() : end if end >= 0 else opening.end()]
 
 
 def decompose_hangul(text: str) -> str:

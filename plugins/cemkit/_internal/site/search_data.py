@@ -29,10 +29,6 @@ from cemkit._internal.content.models import LANGUAGES, LocalizedText
 from cemkit._internal.site.labels import LABELS
 from cemkit._internal.site.urls import anchor, page_src, page_url
 
-FILTERS = ("kind", "stage", "industry", "interface", "journey")
-"""The filters a search can be narrowed by, in the order the search box shows them."""
-KINDS = ("case", "stage", "role", "term", "worksheet", "page", "developer")
-"""What a page can be; `developer` pages (reference, benchmarks ...) come after every other result."""
 SECTION_TITLES = {
     "case": "case_studies",
     "stage": "stages",
@@ -118,7 +114,6 @@ def proper_names(knowledge: KnowledgeBase) -> list[str]:
 class SearchFacts:
     """What the index knows about one page or glossary term besides its text."""
 
-    kind: str
     keywords: tuple[str, ...] = ()
     filters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -141,7 +136,7 @@ def search_facts(knowledge: KnowledgeBase, lang: str, *, directory_urls: bool = 
 
     def facts(kind: str, words: list[str], **filters: tuple[str, ...]) -> SearchFacts:
         filed = {"kind": (kind_label(kind, lang),), **{name: values for name, values in filters.items() if values}}
-        return SearchFacts(kind, tuple(_unique(_with_unspaced(words))), filed)
+        return SearchFacts(tuple(_unique(_with_unspaced(words))), filed)
 
     found: dict[str, SearchFacts] = {}
     for kind, title in SECTION_TITLES.items():  # a section's index is found by the section's name
@@ -178,7 +173,7 @@ def page_facts(location: str, known: Mapping[str, SearchFacts], lang: str) -> Se
     if location in known:
         return known[location]
     kind = "developer" if location.startswith(DEVELOPER_PAGES) else "page"
-    return SearchFacts(kind, filters={"kind": (kind_label(kind, lang),)})
+    return SearchFacts(filters={"kind": (kind_label(kind, lang),)})
 
 
 def kind_label(kind: str, lang: str) -> str:
